@@ -1,0 +1,72 @@
+import type {
+	IAuthenticateGeneric,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+/** The Klaviyo API revision this package is written and tested against. One constant, one place. */
+export const KLAVIYO_DEFAULT_REVISION = '2026-10-15';
+
+export const KLAVIYO_DEFAULT_BASE_URL = 'https://a.klaviyo.com';
+
+export class KlaviyoPrivateKeyApi implements ICredentialType {
+	name = 'klaviyoPrivateKeyApi';
+
+	displayName = 'Klaviyo Private Key API';
+
+	icon: Icon = { light: 'file:../icons/klaviyo.svg', dark: 'file:../icons/klaviyo.dark.svg' };
+
+	documentationUrl = 'https://developers.klaviyo.com/en/docs/authenticate_';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Private API Key',
+			name: 'privateKey',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			placeholder: 'pk_…',
+			description:
+				'Klaviyo → your account (bottom left) → Settings → API keys → Create Private API Key. Give it full or custom access with scopes accounts:read, profiles:write, events:write, subscriptions:write, lists:write, data-privacy:write. The key starts with pk_.',
+		},
+		{
+			displayName: 'API Revision',
+			name: 'revision',
+			type: 'string',
+			default: KLAVIYO_DEFAULT_REVISION,
+			placeholder: KLAVIYO_DEFAULT_REVISION,
+			description:
+				'Klaviyo API revision sent in the "revision" header. Keep the default unless you know you need another.',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: KLAVIYO_DEFAULT_BASE_URL,
+			description:
+				'Where Klaviyo\'s API lives. Change it only to go through a proxy or to a local sandbox (such as the fake Klaviyo this package ships for testing).',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				Authorization: '=Klaviyo-API-Key {{$credentials.privateKey}}',
+				revision: '={{$credentials.revision}}',
+				Accept: 'application/vnd.api+json',
+			},
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: '/api/accounts/',
+			method: 'GET',
+		},
+	};
+}

@@ -1,0 +1,106 @@
+/**
+ * The shapes that travel between our three nodes. One name per concept:
+ *
+ *   Shopify delivery ──► ShopifyDeliveryItem ──► (mapper) ──► KlaviyoRequestItem | SkippedItem
+ *                                                                  │
+ *                                          (Klaviyo node) ──► KlaviyoResultItem | DeadLetterItem
+ *
+ * Pure types, no n8n imports: usable from mapping/ and transport/ alike.
+ */
+
+/** What the Shopify Webhook Trigger emits: one item per verified delivery. */
+export interface ShopifyDeliveryItem {
+	/** e.g. "orders/create" (X-Shopify-Topic) */
+	topic: string;
+	/** e.g. "my-store.myshopify.com" (X-Shopify-Shop-Domain) */
+	shop: string;
+	/** e.g. "2026-10" (X-Shopify-API-Version) */
+	apiVersion: string;
+	/** X-Shopify-Webhook-Id: unique per delivery attempt series */
+	webhookId: string;
+	/** X-Shopify-Event-Id: the same across re-deliveries and across subscriptions of one event */
+	eventId: string;
+	/** X-Shopify-Triggered-At (ISO 8601) */
+	triggeredAt: string;
+	/** `${shop}:${topic}:${eventId || webhookId}` — stable across Shopify's re-deliveries */
+	idempotencyKey: string;
+	/** When our trigger received it (ISO 8601) */
+	receivedAt: string;
+	/** The parsed JSON body; integers above 2^53 are kept as strings */
+	payload: Record<string, unknown>;
+}
+
+/** Operations the Klaviyo node can send; the mapper produces these. */
+export type KlaviyoOperation =
+	/** POST /api/profile-import — body: ProfileUpsertQuery */
+	| 'profile.upsert'
+	/** POST /api/events — body: EventCreateQueryV2 */
+	| 'event.create'
+	/** POST /api/profile-subscription-bulk-create-jobs — body: SubscriptionCreateJobCreateQuery */
+	| 'subscription.subscribe'
+	/** POST /api/profile-subscription-bulk-delete-jobs — body: SubscriptionDeleteJobCreateQuery */
+	| 'subscription.unsubscribe'
+	/** POST /api/data-privacy-deletion-jobs — body: DataPrivacyCreateDeletionJobQuery */
+	| 'dataPrivacy.deleteProfile'
+	/** POST /api/event-bulk-create-jobs — body: EventsBulkCreateJob */
+	| 'bulk.createEvents'
+	/** POST /api/profile-bulk-import-jobs — body: ProfileImportJobCreateQuery */
+	| 'bulk.importProfiles';
+
+/** Mapper output (main output): one ready-to-send Klaviyo request. */
+export interface KlaviyoRequestItem {
+	operation: KlaviyoOperation;
+	/** The JSON:API request body exactly as it will be sent */
+	body: Record<string, unknown>;
+	/** Human-readable, without PII, e.g. "Placed Order #1001" */
+	summary: string;
+	/** Carried from the delivery, for the dead-letter queue and replay */
+	topic: string;
+	idempotencyKey: string;
+	shop?: string;
+	/** Notes about data the mapper dropped or normalised (e.g. an invalid phone) */
+	notes?: string[];
+}
+
+/** Mapper output "Skipped": nothing to send for this delivery, and why. Never a silent drop. */
+export interface SkippedItem {
+	skipped: true;
+	reason: string;
+	topic: string;
+	idempotencyKey: string;
+	shop?: string;
+}
+
+/** Klaviyo node success output. */
+export interface KlaviyoResultItem {
+	operation: KlaviyoOperation;
+	status: number;
+	/** How many HTTP attempts were made (1 = first try succeeded) */
+	attempts: number;
+	/** Total time spent waiting between attempts, in ms */
+	totalWaitMs: number;
+	/** Klaviyo's response body (JSON:API), if any */
+	response?: unknown;
+	summary?: string;
+	topic?: string;
+	idempotencyKey?: string;
+	notes?: string[];
+}
+
+/** Klaviyo node error output ("continue using error output"): everything needed to replay. */
+export interface DeadLetterItem {
+	operation: KlaviyoOperation;
+	body: Record<string, unknown>;
+	topic?: string;
+	idempotencyKey?: string;
+	summary?: string;
+	attempts: number;
+	error: {
+		message: string;
+		status?: number;
+		code?: string;
+		detail?: string;
+		pointer?: string;
+		hint?: string;
+	};
+}

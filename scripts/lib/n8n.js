@@ -1,0 +1,269 @@
+'use strict';
+/**
+ * Running the pinned n8n headless with this package loaded: user folder, package install,
+ * credentials, workflows, publish, start, readiness. Shared by `npm start`, the e2e tests,
+ * the demo and the benchmarks so they all run n8n the same way.
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+const http = require('node:http');
+const crypto = require('node:crypto');
+const { spawn, execFileSync } = require('node:child_process');
+const { ensureRuntime, ROOT, RUNTIME_DIR } = require('./runtime');
+
+const PACKAGE_NAME = require(path.join(ROOT, 'package.json')).name;
+const DEFAULT_OWNER = { email: 'admin@example.com', password: 'Shopify-Klaviyo-1', firstName: 'Admin', lastName: 'User' };
+
+/** Stable ids so exported workflows, credentials and scripts agree. */
+const IDS = {
+	shopifyCredential: 'shopifyCredSync1',
+	klaviyoCredential: 'klaviyoCredSync1',
+	syncWorkflow: 'ShopifyKlaviyo01',
+	deadLetterWorkflow: 'KlaviyoDeadLet01',
+	replayWorkflow: 'KlaviyoReplay001',
+};
+
+function log(msg) {
+	process.stderr.write(`[n8n] ${msg}\n`);
+}
+
+function bcryptHash(nodeBin, password) {
+	const bcrypt = path.join(RUNTIME_DIR, 'node_modules', 'bcryptjs');
+	return execFileSync(nodeBin, ['-e', `process.stdout.write(require(${JSON.stringify(bcrypt)}).hashSync(process.argv[1], 10))`, password], {
+		encoding: 'utf8',
+	});
+}
+
+/** Environment for an n8n process with its own user folder (SQLite), owner, and no phoning home. */
+function n8nEnv({ runtime, userFolder, port, encryptionKey, owner = DEFAULT_OWNER, extra = {} }) {
+	const env = { ...process.env };
+	// never leak the host's Node 20 into n8n's children (task runner)
+	env.PATH = `${path.dirname(runtime.nodeBin)}${path.delimiter}${process.env.PATH}`;
+	Object.assign(env, {
+		N8N_USER_FOLDER: userFolder,
+		DB_TYPE: 'sqlite',
+		N8N_PORT: String(port),
+		N8N_LISTEN_ADDRESS: extra.N8N_LISTEN_ADDRESS || '127.0.0.1',
+		N8N_ENCRYPTION_KEY: encryptionKey,
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_SECURE_COOKIE: 'false',
+		N8N_DISABLED_MODULES: 'mcp-registry',
+		N8N_WEBHOOK_URL: `http://localhost:${port}/`,
+		N8N_EDITOR_BASE_URL: `http://localhost:${port}/`,
+		N8N_RUNNERS_BROKER_PORT: String(Number(port) + 10001),
+		N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
+		N8N_INSTANCE_OWNER_EMAIL: owner.email,
+		N8N_INSTANCE_OWNER_FIRST_NAME: owner.firstName,
+		N8N_INSTANCE_OWNER_LAST_NAME: owner.lastName,
+		N8N_INSTANCE_OWNER_PASSWORD_HASH: bcryptHash(runtime.nodeBin, owner.password),
+		N8N_PUBLIC_API_DISABLED: 'false',
+		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+		N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL || 'info',
+		NODE_ENV: 'production',
+		GENERIC_TIMEZONE: process.env.GENERIC_TIMEZONE || 'UTC',
+		N8N_BLOCK_ENV_ACCESS_IN_NODE: 'false',
+	});
+	Object.assign(env, extra);
+	return env;
+}
+
+/** Stable per-folder encryption key, generated once. */
+function encryptionKeyFor(userFolder) {
+	fs.mkdirSync(userFolder, { recursive: true });
+	const file = path.join(userFolder, 'encryption.key');
+	if (!fs.existsSync(file)) fs.writeFileSync(file, crypto.randomBytes(24).toString('hex'));
+	return fs.readFileSync(file, 'utf8').trim();
+}
+
+/**
+ * Install the built package into <userFolder>/.n8n/nodes/node_modules/<name> exactly like a
+ * community install (a copy of package.json + dist/), with n8n-workflow resolving to n8n's own copy.
+ */
+function installPackage(userFolder) {
+	const dist = path.join(ROOT, 'dist');
+	if (!fs.existsSync(dist)) throw new Error('dist/ is missing: run `npm run build` first');
+	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+	const modules = path.join(nodesDir, 'node_modules');
+	const target = path.join(modules, PACKAGE_NAME);
+	fs.rmSync(target, { recursive: true, force: true });
+	fs.mkdirSync(target, { recursive: true });
+	fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(target, 'package.json'));
+	fs.cpSync(dist, path.join(target, 'dist'), { recursive: true });
+	// peer dependency → the host n8n's copy (as `npm install --omit=peer` + n8n's own resolution would)
+	const wf = path.join(modules, 'n8n-workflow');
+	fs.rmSync(wf, { recursive: true, force: true });
+	fs.symlinkSync(path.join(RUNTIME_DIR, 'node_modules', 'n8n-workflow'), wf, 'dir');
+	const pkgJson = path.join(nodesDir, 'package.json');
+	fs.writeFileSync(
+		pkgJson,
+		JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [PACKAGE_NAME]: 'file:local' } }, null, 2),
+	);
+	return target;
+}
+
+/** Run one n8n CLI command to completion (n8n must not be running on the same database for some). */
+function cli(runtime, env, args, { quiet = true } = {}) {
+	return new Promise((resolve, reject) => {
+		const child = spawn(runtime.nodeBin, [runtime.n8nBin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+		let out = '';
+		child.stdout.on('data', (b) => {
+			out += b;
+			if (!quiet) process.stderr.write(b);
+		});
+		child.stderr.on('data', (b) => {
+			out += b;
+			if (!quiet) process.stderr.write(b);
+		});
+		child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`n8n ${args[0]} failed (exit ${code}):\n${out.slice(-4000)}`))));
+	});
+}
+
+function httpGet(url, timeoutMs = 2000) {
+	return new Promise((resolve) => {
+		const req = http.get(url, { timeout: timeoutMs }, (res) => {
+			let body = '';
+			res.on('data', (c) => (body += c));
+			res.on('end', () => resolve({ status: res.statusCode, body }));
+		});
+		req.on('error', () => resolve({ status: 0, body: '' }));
+		req.on('timeout', () => {
+			req.destroy();
+			resolve({ status: 0, body: '' });
+		});
+	});
+}
+
+async function waitFor(fn, { timeoutMs = 120000, intervalMs = 250, what = 'condition' } = {}) {
+	const start = Date.now();
+	for (;;) {
+		if (await fn()) return;
+		if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+		await new Promise((r) => setTimeout(r, intervalMs));
+	}
+}
+
+/** Readiness = /healthz/readiness 200 and (optionally) a production webhook answering. */
+async function waitReady(port, { webhookPath, timeoutMs = 180000, child } = {}) {
+	await waitFor(
+		async () => {
+			if (child && child.exitCode !== null) throw new Error(`n8n exited early with code ${child.exitCode}`);
+			return (await httpGet(`http://127.0.0.1:${port}/healthz/readiness`)).status === 200;
+		},
+		{ timeoutMs, what: `n8n readiness on port ${port}` },
+	);
+	if (webhookPath) {
+		await waitFor(
+			async () => {
+				if (child && child.exitCode !== null) throw new Error(`n8n exited early with code ${child.exitCode}`);
+				const r = await httpGet(`http://127.0.0.1:${port}/webhook/${webhookPath}`);
+				return r.status !== 404 && r.status !== 0;
+			},
+			{ timeoutMs: 60000, what: `webhook /webhook/${webhookPath} to be registered` },
+		);
+	}
+}
+
+/** Credentials as n8n's import:credentials expects them (data is encrypted on import). */
+function credentialsFromEnv(env) {
+	const creds = [
+		{
+			id: IDS.shopifyCredential,
+			name: 'Shopify (sync)',
+			type: 'shopifyWebhookApi',
+			data: {
+				shopDomain: env.SHOPIFY_SHOP_DOMAIN || 'demo-store.myshopify.com',
+				accessToken: env.SHOPIFY_API_KEY || '',
+				webhookSecret: env.SHOPIFY_WEBHOOK_SECRET || 'demo-webhook-secret',
+				previousWebhookSecret: env.SHOPIFY_PREVIOUS_WEBHOOK_SECRET || '',
+				apiVersion: env.SHOPIFY_API_VERSION || '2026-10',
+			},
+		},
+		{
+			id: IDS.klaviyoCredential,
+			name: 'Klaviyo (sync)',
+			type: 'klaviyoPrivateKeyApi',
+			data: {
+				privateKey: env.KLAVIYO_PRIVATE_API_KEY || 'pk_sandbox_local_fake_klaviyo',
+				revision: env.KLAVIYO_API_REVISION || '2026-10-15',
+				baseUrl: env.KLAVIYO_API_URL || 'https://a.klaviyo.com',
+			},
+		},
+	];
+	return creds;
+}
+
+/**
+ * Prepare a user folder: package installed, credentials imported (created or updated),
+ * workflows from workflows/ imported, the listed workflows published. n8n must be stopped.
+ */
+async function prepare({ runtime, env, userFolder, credentials, workflowsDir = path.join(ROOT, 'workflows'), publish = [] }) {
+	installPackage(userFolder);
+	const tmp = fs.mkdtempSync(path.join(userFolder, 'import-'));
+	try {
+		if (credentials && credentials.length) {
+			const credFile = path.join(tmp, 'credentials.json');
+			fs.writeFileSync(credFile, JSON.stringify(credentials));
+			log('importing credentials');
+			await cli(runtime, env, ['import:credentials', `--input=${credFile}`]);
+		}
+		const files = fs.existsSync(workflowsDir) ? fs.readdirSync(workflowsDir).filter((f) => f.endsWith('.json')) : [];
+		if (files.length) {
+			const wfDir = path.join(tmp, 'workflows');
+			fs.mkdirSync(wfDir);
+			for (const f of files) fs.copyFileSync(path.join(workflowsDir, f), path.join(wfDir, f));
+			log(`importing ${files.length} workflow(s) from ${path.relative(ROOT, workflowsDir) || workflowsDir}`);
+			await cli(runtime, env, ['import:workflow', '--separate', `--input=${wfDir}`]);
+		}
+		for (const id of publish) {
+			log(`publishing workflow ${id}`);
+			await cli(runtime, env, ['publish:workflow', `--id=${id}`]);
+		}
+	} finally {
+		fs.rmSync(tmp, { recursive: true, force: true });
+	}
+}
+
+/** Start n8n (`n8n start`, or `n8n worker` etc. via args). Returns the child process. */
+function startProcess({ runtime, env, args = ['start'], stdio = 'inherit', logFile }) {
+	let out = stdio;
+	if (logFile) {
+		const fd = fs.openSync(logFile, 'a');
+		out = ['ignore', fd, fd];
+	}
+	const child = spawn(runtime.nodeBin, [runtime.n8nBin, ...args], { env, stdio: out, detached: false });
+	return child;
+}
+
+function stopProcess(child, { timeoutMs = 20000 } = {}) {
+	return new Promise((resolve) => {
+		if (!child || child.exitCode !== null || child.signalCode) return resolve();
+		const t = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+		child.once('exit', () => {
+			clearTimeout(t);
+			resolve();
+		});
+		child.kill('SIGTERM');
+	});
+}
+
+module.exports = {
+	ensureRuntime,
+	n8nEnv,
+	encryptionKeyFor,
+	installPackage,
+	cli,
+	prepare,
+	startProcess,
+	stopProcess,
+	waitReady,
+	waitFor,
+	httpGet,
+	credentialsFromEnv,
+	IDS,
+	DEFAULT_OWNER,
+	PACKAGE_NAME,
+	ROOT,
+};
