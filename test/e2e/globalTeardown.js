@@ -1,0 +1,5 @@
+'use strict';
+
+module.exports = async () => {
+	if (globalThis.__E2E_STACK__) await globalThis.__E2E_STACK__.stop();
+};

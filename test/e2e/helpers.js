@@ -1,0 +1,78 @@
+'use strict';
+/** Helpers for e2e tests: signed Shopify deliveries, n8n executions through n8n's public API, fake Klaviyo state. */
+const crypto = require('node:crypto');
+const axios = require('axios');
+const { readStackInfo } = require('./stack');
+
+const stack = () => readStackInfo(process.env.E2E_STACK || 'e2e');
+
+function sign(raw, secret) {
+	return crypto.createHmac('sha256', secret).update(raw).digest('base64');
+}
+
+let eventCounter = 0;
+/** POST a Shopify delivery the way Shopify does (raw bytes, HMAC over them, the X-Shopify-* headers). */
+async function deliver(topic, payload, { secret, eventId, webhookId, headers = {}, raw } = {}) {
+	const s = stack();
+	const body = raw !== undefined ? raw : typeof payload === 'string' ? payload : JSON.stringify(payload);
+	eventCounter += 1;
+	const h = {
+		'content-type': 'application/json',
+		'x-shopify-topic': topic,
+		'x-shopify-shop-domain': s.shop,
+		'x-shopify-api-version': '2026-10',
+		'x-shopify-webhook-id': webhookId || crypto.randomUUID(),
+		'x-shopify-event-id': eventId || crypto.randomUUID(),
+		'x-shopify-triggered-at': new Date().toISOString(),
+		'x-shopify-hmac-sha256': sign(body, secret || s.secret),
+		...headers,
+	};
+	for (const [k, v] of Object.entries(h)) if (v === undefined) delete h[k];
+	return axios.post(s.webhookUrl, body, { headers: h, validateStatus: () => true, transformRequest: [(d) => d] });
+}
+
+async function n8nApi(method, path, params) {
+	const s = stack();
+	const res = await axios.request({
+		method,
+		url: `${s.baseUrl}/api/v1${path}`,
+		params,
+		headers: { 'X-N8N-API-KEY': s.apiKey },
+	});
+	return res.data;
+}
+
+/** All executions of a workflow, newest first (through n8n's public API). */
+async function executions(workflowId, { includeData = false } = {}) {
+	const out = [];
+	let cursor;
+	do {
+		const page = await n8nApi('get', '/executions', { workflowId, includeData, limit: 250, cursor });
+		out.push(...page.data);
+		cursor = page.nextCursor;
+	} while (cursor);
+	return out;
+}
+
+async function klaviyoState() {
+	return (await axios.get(`${stack().klaviyoUrl}/__admin/state`)).data;
+}
+
+async function klaviyoReset() {
+	await axios.post(`${stack().klaviyoUrl}/__admin/reset`);
+}
+
+async function waitFor(fn, { timeoutMs = 60000, intervalMs = 300, what = 'condition' } = {}) {
+	const start = Date.now();
+	let last;
+	for (;;) {
+		last = await fn();
+		if (last) return last;
+		if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+		await new Promise((r) => setTimeout(r, intervalMs));
+	}
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+module.exports = { stack, sign, deliver, n8nApi, executions, klaviyoState, klaviyoReset, waitFor, sleep };

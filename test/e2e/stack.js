@@ -1,0 +1,131 @@
+'use strict';
+/**
+ * A whole local stack for end-to-end tests, the demo and benchmarks: the project's fake Klaviyo
+ * (child process) + the pinned n8n with this package, credentials pointing at the fake, the shipped
+ * workflows imported exactly as they are in workflows/ and the sync + dead-letter workflows published.
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+const crypto = require('node:crypto');
+const { spawn } = require('node:child_process');
+const axios = require('axios');
+const n8n = require('../../scripts/lib/n8n');
+
+const ROOT = n8n.ROOT;
+const STATE_DIR = path.join(ROOT, '.e2e');
+const WEBHOOK_SECRET = 'e2e-shopify-signing-secret';
+const KLAVIYO_KEY = 'pk_e2e_0123456789abcdef';
+const SHOP = 'e2e-store.myshopify.com';
+
+function log(msg) {
+	process.stderr.write(`[stack] ${msg}\n`);
+}
+
+async function startFakeKlaviyo({ port, args = [], logFile }) {
+	const fd = fs.openSync(logFile, 'a');
+	const child = spawn(process.execPath, [path.join(ROOT, 'test', 'fake-klaviyo', 'cli.js'), '--port', String(port), ...args], {
+		stdio: ['ignore', fd, fd],
+	});
+	const url = `http://127.0.0.1:${port}`;
+	await n8n.waitFor(
+		async () => {
+			if (child.exitCode !== null) throw new Error(`fake Klaviyo exited (${child.exitCode}); see ${logFile}`);
+			return (await n8n.httpGet(`${url}/__admin/state`)).status === 200;
+		},
+		{ timeoutMs: 20000, what: 'fake Klaviyo' },
+	);
+	return { child, url };
+}
+
+/** Log in as the owner and create a public-API key (to count executions through n8n itself). */
+async function createApiKey(baseUrl, owner = n8n.DEFAULT_OWNER) {
+	const browserId = crypto.randomUUID();
+	const login = await axios.post(
+		`${baseUrl}/rest/login`,
+		{ emailOrLdapLoginId: owner.email, password: owner.password },
+		{ headers: { 'browser-id': browserId } },
+	);
+	const cookie = (login.headers['set-cookie'] || []).map((c) => c.split(';')[0]).join('; ');
+	const res = await axios.post(
+		`${baseUrl}/rest/api-keys`,
+		{ label: `stack-${Date.now()}`, expiresAt: null, scopes: ['workflow:read', 'workflow:list', 'execution:read', 'execution:list'] },
+		{ headers: { cookie, 'browser-id': browserId } },
+	);
+	return { apiKey: res.data.data.rawApiKey, cookie, browserId };
+}
+
+/**
+ * @param {object} o
+ * @param {number} o.port n8n port
+ * @param {number} o.klaviyoPort fake Klaviyo port
+ * @param {string[]} [o.klaviyoArgs] extra CLI flags for the fake
+ * @param {object} [o.n8nEnv] extra env for n8n (e.g. EXECUTIONS_MODE)
+ */
+async function startStack({ name = 'e2e', port = 5700, klaviyoPort = 5701, klaviyoArgs = [], n8nEnv = {}, workflows = true } = {}) {
+	const dir = path.join(STATE_DIR, name);
+	fs.rmSync(dir, { recursive: true, force: true });
+	fs.mkdirSync(dir, { recursive: true });
+	const runtime = await n8n.ensureRuntime();
+	const t0 = Date.now();
+	const klaviyo = await startFakeKlaviyo({ port: klaviyoPort, args: klaviyoArgs, logFile: path.join(dir, 'fake-klaviyo.log') });
+	log(`fake Klaviyo on ${klaviyo.url}`);
+	const userFolder = path.join(dir, 'n8n');
+	const env = n8n.n8nEnv({
+		runtime,
+		userFolder,
+		port,
+		encryptionKey: n8n.encryptionKeyFor(userFolder),
+		extra: { N8N_LOG_LEVEL: 'warn', ...n8nEnv },
+	});
+	const cfg = {
+		SHOPIFY_SHOP_DOMAIN: SHOP,
+		SHOPIFY_WEBHOOK_SECRET: WEBHOOK_SECRET,
+		KLAVIYO_PRIVATE_API_KEY: KLAVIYO_KEY,
+		KLAVIYO_API_URL: klaviyo.url,
+	};
+	const hasSync = workflows && fs.existsSync(path.join(ROOT, 'workflows', 'shopify-to-klaviyo.json'));
+	const publish = hasSync ? [n8n.IDS.syncWorkflow, n8n.IDS.deadLetterWorkflow] : [];
+	await n8n.prepare({
+		runtime,
+		env,
+		userFolder,
+		credentials: n8n.credentialsFromEnv(cfg),
+		workflowsDir: workflows ? path.join(ROOT, 'workflows') : path.join(dir, 'none'),
+		publish,
+	});
+	const logFile = path.join(dir, 'n8n.log');
+	const child = n8n.startProcess({ runtime, env, logFile });
+	await n8n.waitReady(port, { child, webhookPath: hasSync ? 'shopify' : undefined });
+	const baseUrl = `http://127.0.0.1:${port}`;
+	const { apiKey, cookie, browserId } = await createApiKey(baseUrl);
+	log(`n8n ready on ${baseUrl} in ${Math.round((Date.now() - t0) / 1000)}s (log: ${path.relative(ROOT, logFile)})`);
+	const info = {
+		name,
+		baseUrl,
+		webhookUrl: `${baseUrl}/webhook/shopify`,
+		klaviyoUrl: klaviyo.url,
+		apiKey,
+		cookie,
+		browserId,
+		secret: WEBHOOK_SECRET,
+		shop: SHOP,
+		klaviyoKey: KLAVIYO_KEY,
+		pids: { n8n: child.pid, klaviyo: klaviyo.child.pid },
+		logFile,
+		userFolder,
+	};
+	fs.writeFileSync(path.join(STATE_DIR, `${name}.json`), JSON.stringify(info, null, 2));
+	return {
+		info,
+		async stop() {
+			await n8n.stopProcess(child);
+			await n8n.stopProcess(klaviyo.child, { timeoutMs: 5000 });
+		},
+	};
+}
+
+function readStackInfo(name = 'e2e') {
+	return JSON.parse(fs.readFileSync(path.join(STATE_DIR, `${name}.json`), 'utf8'));
+}
+
+module.exports = { startStack, readStackInfo, createApiKey, WEBHOOK_SECRET, KLAVIYO_KEY, SHOP, STATE_DIR };
