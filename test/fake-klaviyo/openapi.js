@@ -39,9 +39,39 @@ function specPath() {
 	return found;
 }
 
+/**
+ * OpenAPI 3.0 allows `nullable: true` beside `$ref` / `oneOf` / `anyOf` (Klaviyo's spec does this);
+ * ajv only understands `nullable` next to `type`. Rewrite those into JSON Schema: `anyOf: [x, {type:'null'}]`.
+ */
+function normalizeNullable(node) {
+	if (Array.isArray(node)) return node.map(normalizeNullable);
+	if (!node || typeof node !== 'object') return node;
+	const out = {};
+	for (const [k, v] of Object.entries(node)) out[k] = normalizeNullable(v);
+	if (out.nullable === true && out.type === undefined) {
+		delete out.nullable;
+		if (out.$ref) {
+			const { $ref, ...rest } = out;
+			return { ...rest, anyOf: [{ $ref }, { type: 'null' }] };
+		}
+		for (const key of ['oneOf', 'anyOf']) {
+			if (Array.isArray(out[key])) {
+				out[key] = [...out[key], { type: 'null' }];
+				return out;
+			}
+		}
+		if (Array.isArray(out.allOf)) {
+			const { allOf, ...rest } = out;
+			return { ...rest, anyOf: [{ allOf }, { type: 'null' }] };
+		}
+	}
+	return out;
+}
+
 function load() {
 	if (cache) return cache;
 	const spec = JSON.parse(fs.readFileSync(specPath(), 'utf8'));
+	spec.components = normalizeNullable(spec.components);
 	const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true, discriminator: false });
 	addFormats(ajv);
 	// OpenAPI 3.0 `nullable` is understood by ajv; `example`/`x-*` are ignored with strict: false.

@@ -1,0 +1,509 @@
+import http from 'http';
+
+import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { createFakeKlaviyo } = require('../../fake-klaviyo/server');
+
+type Fake = {
+	start(port?: number): Promise<{ port: number; url: string }>;
+	stop(): Promise<void>;
+	reset(): void;
+	setFaults(rules: unknown): unknown;
+	setRateLimits(o: { enabled?: boolean; scale?: number }): void;
+	readonly state: any;
+};
+
+const KEY = 'pk_test_0123456789abcdef';
+const HEADERS = {
+	Authorization: `Klaviyo-API-Key ${KEY}`,
+	revision: '2024-10-15',
+	'Content-Type': 'application/vnd.api+json',
+	Accept: 'application/vnd.api+json',
+};
+
+function event(attrs: Record<string, unknown> = {}, profile: Record<string, unknown> = { email: 'ada@example.com' }) {
+	return {
+		data: {
+			type: 'event',
+			attributes: {
+				properties: { OrderId: 1001 },
+				metric: { data: { type: 'metric', attributes: { name: 'Placed Order' } } },
+				profile: { data: { type: 'profile', attributes: profile } },
+				...attrs,
+			},
+		},
+	};
+}
+function profile(attributes: Record<string, unknown>, id?: string) {
+	return { data: { type: 'profile', ...(id ? { id } : {}), attributes } };
+}
+function pointers(r: AxiosResponse): string[] {
+	return (r.data.errors as Array<{ source?: { pointer?: string } }>).map((e) => e.source?.pointer ?? '');
+}
+
+async function startFake(options: Record<string, unknown> = {}) {
+	const fake: Fake = createFakeKlaviyo(options);
+	const { url } = await fake.start(0);
+	const agent = new http.Agent({ keepAlive: false });
+	const client: AxiosInstance = axios.create({ baseURL: url, headers: HEADERS, validateStatus: () => true, httpAgent: agent, proxy: false });
+	return { fake, url, client };
+}
+
+describe('fake Klaviyo', () => {
+	let fake: Fake;
+	let url: string;
+	let client: AxiosInstance;
+
+	beforeAll(async () => {
+		({ fake, url, client } = await startFake({ rateLimits: false }));
+	});
+	afterAll(async () => {
+		await fake.stop();
+	});
+	beforeEach(() => {
+		fake.reset();
+		fake.setFaults([]);
+	});
+
+	describe('auth, revision, routing', () => {
+		it('401 without Authorization', async () => {
+			const r = await client.get('/api/accounts/', { headers: { Authorization: '' } });
+			expect(r.status).toBe(401);
+			expect(r.data.errors[0]).toMatchObject({ status: 401, code: 'not_authenticated' });
+		});
+
+		it('401 with a non-private key', async () => {
+			const r = await client.get('/api/accounts/', { headers: { Authorization: 'Klaviyo-API-Key AbC123' } });
+			expect(r.status).toBe(401);
+			expect(r.data.errors[0].code).toBe('authentication_failed');
+		});
+
+		it('acceptKey restricts to one key', async () => {
+			const s = await startFake({ acceptKey: KEY, rateLimits: false });
+			try {
+				expect((await s.client.get('/api/accounts/')).status).toBe(200);
+				expect((await s.client.get('/api/accounts/', { headers: { Authorization: 'Klaviyo-API-Key pk_other' } })).status).toBe(401);
+			} finally {
+				await s.fake.stop();
+			}
+		});
+
+		it('400 without revision header', async () => {
+			const r = await client.get('/api/accounts/', { headers: { revision: '' } });
+			expect(r.status).toBe(400);
+			expect(r.data.errors[0].source).toEqual({ parameter: 'revision' });
+		});
+
+		it('200 JSON:API account', async () => {
+			const r = await client.get('/api/accounts/');
+			expect(r.status).toBe(200);
+			expect(r.headers['content-type']).toContain('application/vnd.api+json');
+			expect(r.data.data[0]).toMatchObject({ type: 'account', attributes: { test_account: true } });
+		});
+
+		it('404 JSON:API error for unknown path, 405 for wrong method', async () => {
+			const r = await client.get('/api/nothing-here/');
+			expect(r.status).toBe(404);
+			expect(r.data.errors[0]).toMatchObject({ status: 404, code: 'not_found' });
+			expect((await client.delete('/api/events/')).status).toBe(405);
+		});
+
+		it('415 for a non-JSON content type; application/json accepted', async () => {
+			const bad = await client.post('/api/events/', 'x=1', { headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+			expect(bad.status).toBe(415);
+			const ok = await client.post('/api/events/', event(), { headers: { 'Content-Type': 'application/json' } });
+			expect(ok.status).toBe(202);
+		});
+
+		it('400 parse_error for malformed JSON', async () => {
+			const r = await client.post('/api/events/', '{"data":', { transformRequest: [(d) => d] });
+			expect(r.status).toBe(400);
+			expect(r.data.errors[0].code).toBe('parse_error');
+		});
+	});
+
+	describe('POST /api/events', () => {
+		it('202 with an empty body and records the event', async () => {
+			const r = await client.post(
+				'/api/events/',
+				event({ value: 42.5, value_currency: 'USD', unique_id: 'order-1', time: '2025-01-02T03:04:05.678Z' }),
+			);
+			expect(r.status).toBe(202);
+			expect(r.data).toBe('');
+			expect(r.headers['content-length']).toBe('0');
+			const { events, profiles } = fake.state;
+			expect(events).toHaveLength(1);
+			expect(events[0]).toMatchObject({
+				metric: 'Placed Order',
+				profile: { email: 'ada@example.com' },
+				properties: { OrderId: 1001 },
+				value: 42.5,
+				value_currency: 'USD',
+				unique_id: 'order-1',
+				time: '2025-01-02T03:04:05.000Z',
+			});
+			expect(typeof events[0].receivedAt).toBe('string');
+			expect(profiles).toHaveLength(1);
+			expect(profiles[0].email).toBe('ada@example.com');
+		});
+
+		it('drops duplicates by unique_id per profile + metric (still 202)', async () => {
+			expect((await client.post('/api/events/', event({ unique_id: 'u1' }))).status).toBe(202);
+			expect((await client.post('/api/events/', event({ unique_id: 'u1', value: 9 }))).status).toBe(202);
+			// same unique_id, different metric → kept
+			const other = event({ unique_id: 'u1', metric: { data: { type: 'metric', attributes: { name: 'Fulfilled Order' } } } });
+			expect((await client.post('/api/events/', other)).status).toBe(202);
+			// same unique_id, different profile → kept
+			expect((await client.post('/api/events/', event({ unique_id: 'u1' }, { email: 'bob@example.com' }))).status).toBe(202);
+			const s = fake.state;
+			expect(s.events).toHaveLength(3);
+			expect(s.duplicatesDropped).toBe(1);
+		});
+
+		it('without unique_id, events of the same profile+metric in the same second are deduplicated (Klaviyo default)', async () => {
+			const t = '2025-03-01T10:00:00.100Z';
+			await client.post('/api/events/', event({ time: t }));
+			await client.post('/api/events/', event({ time: '2025-03-01T10:00:00.900Z' }));
+			await client.post('/api/events/', event({ time: '2025-03-01T10:00:01.000Z' }));
+			expect(fake.state.events).toHaveLength(2);
+			expect(fake.state.duplicatesDropped).toBe(1);
+		});
+
+		it('400 with source.pointer for schema errors', async () => {
+			const r = await client.post('/api/events/', event({ metric: { data: { type: 'metric', attributes: {} } }, value: 'abc' }));
+			expect(r.status).toBe(400);
+			expect(r.data.errors[0]).toMatchObject({ status: 400, code: 'invalid', title: 'Invalid input.' });
+			expect(pointers(r)).toEqual(
+				expect.arrayContaining(['/data/attributes/metric/data/attributes/name', '/data/attributes/value']),
+			);
+			expect(fake.state.events).toHaveLength(0);
+			expect(fake.state.rejected[0].errors.map((e: { pointer: string }) => e.pointer)).toContain('/data/attributes/value');
+		});
+
+		it('400 for unknown attribute fields', async () => {
+			const r = await client.post('/api/events/', event({ revenue: 3 }));
+			expect(r.status).toBe(400);
+			expect(pointers(r)).toEqual(['/data/attributes/revenue']);
+		});
+
+		it('400 when the profile has no identifier', async () => {
+			const r = await client.post('/api/events/', event({}, { first_name: 'Ada' }));
+			expect(r.status).toBe(400);
+			expect(pointers(r)).toEqual(['/data/attributes/profile/data/attributes']);
+		});
+
+		it('400 for a phone number that is not E.164, and for a bad email', async () => {
+			const r = await client.post('/api/events/', event({}, { phone_number: '555-1234' }));
+			expect(r.status).toBe(400);
+			expect(pointers(r)).toEqual(['/data/attributes/profile/data/attributes/phone_number']);
+			const e = await client.post('/api/events/', event({}, { email: 'not-an-email' }));
+			expect(pointers(e)).toEqual(['/data/attributes/profile/data/attributes/email']);
+			const ok = await client.post('/api/events/', event({}, { phone_number: '+15551234567' }));
+			expect(ok.status).toBe(202);
+		});
+	});
+
+	describe('POST /api/profile-import', () => {
+		it('201 when created, 200 when updated (by email, phone, external_id, id)', async () => {
+			const c = await client.post('/api/profile-import/', profile({ email: 'ada@example.com', first_name: 'Ada' }));
+			expect(c.status).toBe(201);
+			expect(c.data.data).toMatchObject({ type: 'profile', attributes: { email: 'ada@example.com', first_name: 'Ada' } });
+			const id = c.data.data.id as string;
+			expect(id).toMatch(/^[0-9A-Z]{26}$/);
+
+			const u1 = await client.post('/api/profile-import/', profile({ email: 'ada@example.com', external_id: 'shopify-1' }));
+			expect(u1.status).toBe(200);
+			expect(u1.data.data.id).toBe(id);
+			const u2 = await client.post('/api/profile-import/', profile({ external_id: 'shopify-1', phone_number: '+15551234567' }));
+			expect(u2.status).toBe(200);
+			expect(u2.data.data.id).toBe(id);
+			const u3 = await client.post('/api/profile-import/', profile({ phone_number: '+15551234567', last_name: 'Lovelace' }));
+			expect(u3.data.data.id).toBe(id);
+			const u4 = await client.post('/api/profile-import/', profile({ properties: { vip: true } }, id));
+			expect(u4.status).toBe(200);
+			expect(u4.data.data.attributes).toMatchObject({
+				email: 'ada@example.com',
+				external_id: 'shopify-1',
+				phone_number: '+15551234567',
+				last_name: 'Lovelace',
+				properties: { vip: true },
+			});
+			expect(fake.state.profiles).toHaveLength(1);
+		});
+
+		it('409 duplicate_profile with meta.duplicate_profile_id when identifiers conflict', async () => {
+			const a = await client.post('/api/profile-import/', profile({ email: 'a@example.com' }));
+			const b = await client.post('/api/profile-import/', profile({ external_id: 'ext-b' }));
+			const r = await client.post('/api/profile-import/', profile({ email: 'a@example.com', external_id: 'ext-b' }));
+			expect(r.status).toBe(409);
+			expect(r.data.errors[0]).toMatchObject({
+				status: 409,
+				code: 'duplicate_profile',
+				title: 'Conflict.',
+				detail: 'A profile already exists with one of these identifiers.',
+				source: { pointer: '/data/attributes' },
+				meta: { duplicate_profile_id: b.data.data.id },
+			});
+			expect(r.data.errors[0].meta.duplicate_profile_id).not.toBe(a.data.data.id);
+			// nothing changed
+			expect(fake.state.profiles.find((p: { id: string }) => p.id === a.data.data.id).external_id).toBeNull();
+		});
+
+		it('400 pointers: missing identifier, bad phone, bad email, schema', async () => {
+			const none = await client.post('/api/profile-import/', profile({ first_name: 'X' }));
+			expect(none.status).toBe(400);
+			expect(pointers(none)).toEqual(['/data/attributes']);
+			const phone = await client.post('/api/profile-import/', profile({ email: 'x@example.com', phone_number: '5551234567' }));
+			expect(pointers(phone)).toEqual(['/data/attributes/phone_number']);
+			const email = await client.post('/api/profile-import/', profile({ email: 'x@' }));
+			expect(pointers(email)).toEqual(['/data/attributes/email']);
+			const schema = await client.post('/api/profile-import/', { data: { type: 'person', attributes: { email: 'x@example.com' } } });
+			expect(schema.status).toBe(400);
+			expect(pointers(schema)).toContain('/data/type');
+			expect(fake.state.profiles).toHaveLength(0);
+		});
+	});
+
+	describe('bulk and other endpoints', () => {
+		it('event-bulk-create-jobs: 202, events stored with dedup', async () => {
+			const entry = (email: string, ids: string[]) => ({
+				type: 'event-bulk-create',
+				attributes: {
+					profile: { data: { type: 'profile', attributes: { email } } },
+					events: {
+						data: ids.map((u) => ({
+							type: 'event',
+							attributes: { properties: {}, unique_id: u, metric: { data: { type: 'metric', attributes: { name: 'Placed Order' } } } },
+						})),
+					},
+				},
+			});
+			await client.post('/api/events/', event({ unique_id: 'b1' }, { email: 'ada@example.com' }));
+			const r = await client.post('/api/event-bulk-create-jobs/', {
+				data: {
+					type: 'event-bulk-create-job',
+					attributes: { 'events-bulk-create': { data: [entry('ada@example.com', ['b1', 'b2', 'b2']), entry('bob@example.com', ['b1'])] } },
+				},
+			});
+			expect(r.status).toBe(202);
+			const s = fake.state;
+			expect(s.events.map((e: { unique_id: string }) => e.unique_id).sort()).toEqual(['b1', 'b1', 'b2']);
+			expect(s.duplicatesDropped).toBe(2);
+			expect(s.jobs[0]).toMatchObject({ type: 'event-bulk-create-job', total_count: 4 });
+		});
+
+		it('profile-bulk-import-jobs: 202 queued job, GET shows complete', async () => {
+			const r = await client.post('/api/profile-bulk-import-jobs/', {
+				data: {
+					type: 'profile-bulk-import-job',
+					attributes: { profiles: { data: [profile({ email: 'a@example.com' }).data, profile({ phone_number: 'bad' }).data] } },
+				},
+			});
+			expect(r.status).toBe(202);
+			expect(r.data.data).toMatchObject({ type: 'profile-bulk-import-job', attributes: { status: 'queued', total_count: 2 } });
+			const g = await client.get(`/api/profile-bulk-import-jobs/${r.data.data.id}/`);
+			expect(g.status).toBe(200);
+			expect(g.data.data.attributes).toMatchObject({ status: 'complete', completed_count: 1, failed_count: 1 });
+			expect((await client.get('/api/profile-bulk-import-jobs/nope/')).status).toBe(404);
+		});
+
+		it('subscription create/delete jobs: 202 empty', async () => {
+			const body = (type: string, consent: string) => ({
+				data: {
+					type,
+					attributes: {
+						profiles: {
+							data: [
+								{
+									type: 'profile',
+									attributes: {
+										email: 'a@example.com',
+										subscriptions: { email: { marketing: { consent } } },
+									},
+								},
+							],
+						},
+					},
+					relationships: { list: { data: { type: 'list', id: 'Xy12Ab' } } },
+				},
+			});
+			const c = await client.post('/api/profile-subscription-bulk-create-jobs/', body('profile-subscription-bulk-create-job', 'SUBSCRIBED'));
+			expect(c.status).toBe(202);
+			expect(c.data).toBe('');
+			const d = await client.post('/api/profile-subscription-bulk-delete-jobs/', body('profile-subscription-bulk-delete-job', 'UNSUBSCRIBED'));
+			expect(d.status).toBe(202);
+			expect(fake.state.profiles[0].subscriptions.email.consent).toBe('UNSUBSCRIBED');
+			expect(fake.state.jobs.map((j: { type: string }) => j.type)).toEqual([
+				'profile-subscription-bulk-create-job',
+				'profile-subscription-bulk-delete-job',
+			]);
+		});
+
+		it('data-privacy-deletion-jobs: 202 empty, profile and its events removed', async () => {
+			await client.post('/api/events/', event({ unique_id: 'x' }));
+			const r = await client.post('/api/data-privacy-deletion-jobs/', {
+				data: { type: 'data-privacy-deletion-job', attributes: { profile: { data: { type: 'profile', attributes: { email: 'ada@example.com' } } } } },
+			});
+			expect(r.status).toBe(202);
+			expect(r.data).toBe('');
+			expect(fake.state.profiles).toHaveLength(0);
+			expect(fake.state.events).toHaveLength(0);
+		});
+
+		it('PATCH /api/profiles/:id: 200, 404 when unknown', async () => {
+			const c = await client.post('/api/profile-import/', profile({ email: 'a@example.com' }));
+			const id = c.data.data.id;
+			const r = await client.patch(`/api/profiles/${id}/`, profile({ first_name: 'Ann' }, id));
+			expect(r.status).toBe(200);
+			expect(r.data.data.attributes.first_name).toBe('Ann');
+			const missing = await client.patch('/api/profiles/01ZZZZZZZZZZZZZZZZZZZZZZZZ/', profile({ first_name: 'x' }, '01ZZZZZZZZZZZZZZZZZZZZZZZZ'));
+			expect(missing.status).toBe(404);
+		});
+	});
+
+	describe('fault injection', () => {
+		it('status fault for the first N matching requests; faulted requests do not touch state', async () => {
+			fake.setFaults([{ path: '/api/events', status: 503, count: 2, retryAfter: 3 }]);
+			const a = await client.post('/api/events/', event({ unique_id: 'f1' }));
+			const b = await client.post('/api/events/', event({ unique_id: 'f1' }));
+			const c = await client.post('/api/events/', event({ unique_id: 'f1' }));
+			expect([a.status, b.status, c.status]).toEqual([503, 503, 202]);
+			expect(a.headers['retry-after']).toBe('3');
+			expect(fake.state.events).toHaveLength(1);
+			expect(fake.state.duplicatesDropped).toBe(0);
+		});
+
+		it('every Nth, method filter and matchBody', async () => {
+			fake.setFaults([{ path: '/api/', method: 'POST', every: 2, status: 500, matchBody: 'flaky' }]);
+			const s: number[] = [];
+			for (let i = 0; i < 4; i++) s.push((await client.post('/api/events/', event({ unique_id: `flaky-${i}` }))).status);
+			expect(s).toEqual([202, 500, 202, 500]);
+			expect((await client.post('/api/events/', event({ unique_id: 'solid' }))).status).toBe(202);
+			expect((await client.get('/api/accounts/')).status).toBe(200);
+		});
+
+		it('429 fault with Retry-After and throttled error; 524 is an HTML page', async () => {
+			fake.setFaults([
+				{ path: '/api/events', status: 429, retryAfter: 0, count: 1 },
+				{ path: '/api/profile-import', status: 524, count: 1 },
+			]);
+			const r = await client.post('/api/events/', event());
+			expect(r.status).toBe(429);
+			expect(r.headers['retry-after']).toBe('0');
+			expect(r.data.errors[0].code).toBe('throttled');
+			const g = await client.post('/api/profile-import/', profile({ email: 'a@example.com' }));
+			expect(g.status).toBe(524);
+			expect(g.headers['content-type']).toContain('text/html');
+		});
+
+		it('probability 0 never fires, 1 always fires', async () => {
+			fake.setFaults([{ path: '/api/events', status: 502, probability: 0 }]);
+			expect((await client.post('/api/events/', event({ unique_id: 'p0' }))).status).toBe(202);
+			fake.setFaults([{ path: '/api/events', status: 502, probability: 1 }]);
+			expect((await client.post('/api/events/', event({ unique_id: 'p1' }))).status).toBe(502);
+		});
+
+		it("mode 'reset' destroys the socket", async () => {
+			fake.setFaults([{ path: '/api/events', mode: 'reset', count: 1 }]);
+			await expect(client.post('/api/events/', event())).rejects.toMatchObject({ code: expect.stringMatching(/ECONNRESET|ERR_BAD_RESPONSE|ECONNABORTED/) });
+			expect((await client.post('/api/events/', event())).status).toBe(202);
+			expect(fake.state.events).toHaveLength(1);
+		});
+
+		it("mode 'timeout' never answers; with hangMs + status answers late", async () => {
+			fake.setFaults([{ path: '/api/events', mode: 'timeout', count: 1 }]);
+			await expect(client.post('/api/events/', event(), { timeout: 300 })).rejects.toMatchObject({ code: 'ECONNABORTED' });
+			expect(fake.state.events).toHaveLength(0);
+			fake.setFaults([{ path: '/api/events', mode: 'timeout', hangMs: 150, status: 504, count: 1 }]);
+			const t = Date.now();
+			const r = await client.post('/api/events/', event());
+			expect(r.status).toBe(504);
+			expect(Date.now() - t).toBeGreaterThanOrEqual(140);
+		});
+
+		it('admin endpoints set, list and clear faults', async () => {
+			const set = await axios.post(`${url}/__admin/faults`, [{ path: '/api/accounts', status: 500 }]);
+			expect(set.data).toHaveLength(1);
+			expect((await client.get('/api/accounts/')).status).toBe(500);
+			expect((await axios.get(`${url}/__admin/faults`)).data[0]).toMatchObject({ hits: 1 });
+			await axios.delete(`${url}/__admin/faults`);
+			expect((await client.get('/api/accounts/')).status).toBe(200);
+		});
+
+		it('faults from options', async () => {
+			const s = await startFake({ rateLimits: false, faults: [{ path: '/api/accounts', status: 500, count: 1 }] });
+			try {
+				expect((await s.client.get('/api/accounts/')).status).toBe(500);
+				expect((await s.client.get('/api/accounts/')).status).toBe(200);
+			} finally {
+				await s.fake.stop();
+			}
+		});
+	});
+
+	describe('admin inspection', () => {
+		it('state, events filter, summary, reset', async () => {
+			await client.post('/api/events/', event({ unique_id: '1' }));
+			await client.post('/api/events/', event({ unique_id: '2', metric: { data: { type: 'metric', attributes: { name: 'Started Checkout' } } } }));
+			await client.post('/api/events/', event({}, { phone_number: 'nope' }));
+			const st = (await axios.get(`${url}/__admin/state`)).data;
+			expect(st.events).toHaveLength(2);
+			expect(st.profiles).toHaveLength(1);
+			expect(st.requests['POST /api/events']).toEqual({ 202: 2, 400: 1 });
+			expect(st.rejected).toHaveLength(1);
+			expect(st.rejected[0].errors[0].pointer).toBe('/data/attributes/profile/data/attributes/phone_number');
+			expect(st.duplicatesDropped).toBe(0);
+			const ev = (await axios.get(`${url}/__admin/events`, { params: { metric: 'Placed Order' } })).data;
+			expect(ev.count).toBe(1);
+			expect(ev.events[0].unique_id).toBe('1');
+			const summary = (await axios.get(`${url}/__admin/summary`)).data as string;
+			expect(summary).toContain('Placed Order');
+			expect(summary).toContain('Started Checkout');
+			await axios.post(`${url}/__admin/reset`);
+			expect((await axios.get(`${url}/__admin/state`)).data.events).toHaveLength(0);
+		});
+	});
+});
+
+describe('fake Klaviyo rate limits', () => {
+	it('429 with Retry-After and RateLimit-* headers when the burst is exceeded', async () => {
+		// events: burst 350/s, steady 3500/m → scale 0.01 → 3/s, 35/m
+		const { fake, client } = await startFake({ rateLimitScale: 0.01 });
+		try {
+			const results = await Promise.all(Array.from({ length: 6 }, (_, i) => client.post('/api/events/', event({ unique_id: `r${i}` }))));
+			const statuses = results.map((r) => r.status).sort();
+			expect(statuses).toEqual([202, 202, 202, 429, 429, 429]);
+			const ok = results.find((r) => r.status === 202)!;
+			expect(ok.headers['ratelimit-limit']).toMatch(/^3\b/);
+			expect(ok.headers['ratelimit-remaining']).toMatch(/^\d+$/);
+			expect(ok.headers['ratelimit-reset']).toMatch(/^\d+$/);
+			const limited = results.find((r) => r.status === 429)!;
+			expect(limited.headers['retry-after']).toMatch(/^\d+$/);
+			expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(1);
+			expect(limited.headers['ratelimit-remaining']).toBe('0');
+			expect(limited.data.errors[0]).toMatchObject({ status: 429, code: 'throttled' });
+			expect(fake.state.events).toHaveLength(3);
+			// after the 1 s window the burst allows more
+			await new Promise((r) => setTimeout(r, 1050));
+			expect((await client.post('/api/events/', event({ unique_id: 'later' }))).status).toBe(202);
+		} finally {
+			await fake.stop();
+		}
+	});
+
+	it('steady per-minute limit applies too', async () => {
+		// profile-import: 75/s, 750/m → scale 0.004 → 1/s (floor 0.3→1), 3/m
+		const { fake, client } = await startFake({ rateLimitScale: 0.004 });
+		try {
+			const seq: number[] = [];
+			for (let i = 0; i < 4; i++) {
+				seq.push((await client.post('/api/profile-import/', profile({ email: `s${i}@example.com` }))).status);
+				await new Promise((r) => setTimeout(r, 1010));
+			}
+			expect(seq).toEqual([201, 201, 201, 429]);
+		} finally {
+			await fake.stop();
+		}
+	}, 15000);
+});
