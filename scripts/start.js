@@ -14,6 +14,7 @@ const crypto = require('node:crypto');
 const { spawnSync, spawn } = require('node:child_process');
 const n8n = require('./lib/n8n');
 const { loadEnv } = require('./lib/env');
+const { provision, DEAD_LETTER_TABLE } = require('./lib/provision');
 
 const ROOT = n8n.ROOT;
 const SYNC_WORKFLOW_FILE = path.join(ROOT, 'workflows', 'shopify-to-klaviyo.json');
@@ -93,7 +94,7 @@ async function main() {
 		runtime,
 		env,
 		userFolder,
-		credentials: n8n.credentialsFromEnv(cfg),
+		credentials: n8n.credentialsFromEnv(cfg, { userFolder, port }),
 		workflowsDir: imports.changed.length ? path.join(ROOT, 'workflows') : path.join(userFolder, 'no-workflows'),
 		publish,
 	});
@@ -121,6 +122,13 @@ async function main() {
 
 	await n8n.waitReady(port, { child, webhookPath: fs.existsSync(SYNC_WORKFLOW_FILE) ? 'shopify' : undefined });
 	const base = `http://localhost:${port}`;
+	await provision({
+		baseUrl: `http://127.0.0.1:${port}`,
+		port,
+		userFolder,
+		owner: { email: env.N8N_INSTANCE_OWNER_EMAIL, password: cfg.N8N_OWNER_PASSWORD || n8n.DEFAULT_OWNER.password },
+		n8nApiCredentialId: n8n.IDS.n8nApiCredential,
+	});
 	const lines = [
 		'',
 		'  n8n-nodes-shopify-klaviyo is running',
@@ -128,6 +136,7 @@ async function main() {
 		`  Log in as:            ${env.N8N_INSTANCE_OWNER_EMAIL} / ${cfg.N8N_OWNER_PASSWORD ? '(N8N_OWNER_PASSWORD)' : n8n.DEFAULT_OWNER.password}`,
 		`  Shopify webhook URL:  ${base}/webhook/shopify`,
 		`  Klaviyo:              ${cfg.KLAVIYO_API_URL || 'https://a.klaviyo.com'}${sandbox ? '  (local sandbox)' : ''}`,
+		`  Dead letters:         Data Table "${DEAD_LETTER_TABLE}" (Overview → Data tables); replay: npm run replay`,
 		'  Try it:               npm run demo   (in a second terminal)',
 		'  Stop:                 Ctrl-C',
 		'',

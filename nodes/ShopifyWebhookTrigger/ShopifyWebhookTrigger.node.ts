@@ -128,6 +128,8 @@ export class ShopifyWebhookTrigger implements INodeType {
 				name: 'default',
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
+				// empty: n8n then answers with the webhookResponse we return ({ok:true}) instead of the literal 'firstEntryJson'
+				responseData: '',
 				path: '={{$parameter["path"]}}',
 				isFullPath: true,
 			},

@@ -18,6 +18,8 @@ const DEFAULT_OWNER = { email: 'admin@example.com', password: 'Shopify-Klaviyo-1
 const IDS = {
 	shopifyCredential: 'shopifyCredSync1',
 	klaviyoCredential: 'klaviyoCredSync1',
+	n8nApiCredential: 'n8nApiDeadLett01',
+	replayTokenCredential: 'replayTokenAuth1',
 	syncWorkflow: 'ShopifyKlaviyo01',
 	deadLetterWorkflow: 'KlaviyoDeadLet01',
 	replayWorkflow: 'KlaviyoReplay001',
@@ -158,8 +160,9 @@ async function waitReady(port, { webhookPath, timeoutMs = 180000, child } = {}) 
 		await waitFor(
 			async () => {
 				if (child && child.exitCode !== null) throw new Error(`n8n exited early with code ${child.exitCode}`);
+				// a GET on a registered POST-only webhook answers "…Did you mean to make a POST request?"
 				const r = await httpGet(`http://127.0.0.1:${port}/webhook/${webhookPath}`);
-				return r.status !== 404 && r.status !== 0;
+				return (r.status !== 404 && r.status !== 0) || /POST request/.test(r.body);
 			},
 			{ timeoutMs: 60000, what: `webhook /webhook/${webhookPath} to be registered` },
 		);
@@ -167,7 +170,15 @@ async function waitReady(port, { webhookPath, timeoutMs = 180000, child } = {}) 
 }
 
 /** Credentials as n8n's import:credentials expects them (data is encrypted on import). */
-function credentialsFromEnv(env) {
+/** The token `npm run replay` sends to the replay workflow's webhook (generated once per user folder). */
+function replayTokenFor(userFolder) {
+	fs.mkdirSync(userFolder, { recursive: true });
+	const file = path.join(userFolder, 'replay-token');
+	if (!fs.existsSync(file)) fs.writeFileSync(file, crypto.randomBytes(24).toString('hex'), { mode: 0o600 });
+	return fs.readFileSync(file, 'utf8').trim();
+}
+
+function credentialsFromEnv(env, { userFolder, port } = {}) {
 	const creds = [
 		{
 			id: IDS.shopifyCredential,
@@ -192,6 +203,23 @@ function credentialsFromEnv(env) {
 			},
 		},
 	];
+	if (userFolder) {
+		creds.push(
+			{
+				id: IDS.n8nApiCredential,
+				name: 'n8n API (dead letters)',
+				type: 'n8nApi',
+				// the real key is set by provision() once n8n is running
+				data: { apiKey: 'set-when-n8n-starts', baseUrl: `http://127.0.0.1:${port}/api/v1` },
+			},
+			{
+				id: IDS.replayTokenCredential,
+				name: 'Dead-letter replay token',
+				type: 'httpHeaderAuth',
+				data: { name: 'x-replay-token', value: replayTokenFor(userFolder) },
+			},
+		);
+	}
 	return creds;
 }
 
@@ -262,6 +290,7 @@ module.exports = {
 	waitFor,
 	httpGet,
 	credentialsFromEnv,
+	replayTokenFor,
 	IDS,
 	DEFAULT_OWNER,
 	PACKAGE_NAME,

@@ -10,6 +10,7 @@ const crypto = require('node:crypto');
 const { spawn } = require('node:child_process');
 const axios = require('axios');
 const n8n = require('../../scripts/lib/n8n');
+const { provision } = require('../../scripts/lib/provision');
 
 const ROOT = n8n.ROOT;
 const STATE_DIR = path.join(ROOT, '.e2e');
@@ -23,9 +24,11 @@ function log(msg) {
 
 async function startFakeKlaviyo({ port, args = [], logFile }) {
 	const fd = fs.openSync(logFile, 'a');
-	const child = spawn(process.execPath, [path.join(ROOT, 'test', 'fake-klaviyo', 'cli.js'), '--port', String(port), ...args], {
-		stdio: ['ignore', fd, fd],
-	});
+	const child = spawn(
+		process.execPath,
+		[path.join(ROOT, 'test', 'fake-klaviyo', 'cli.js'), '--port', String(port), '--accept-key-env', 'FAKE_KLAVIYO_ACCEPT_KEY', ...args],
+		{ stdio: ['ignore', fd, fd], env: { ...process.env, FAKE_KLAVIYO_ACCEPT_KEY: KLAVIYO_KEY } },
+	);
 	const url = `http://127.0.0.1:${port}`;
 	await n8n.waitFor(
 		async () => {
@@ -89,7 +92,7 @@ async function startStack({ name = 'e2e', port = 5700, klaviyoPort = 5701, klavi
 		runtime,
 		env,
 		userFolder,
-		credentials: n8n.credentialsFromEnv(cfg),
+		credentials: n8n.credentialsFromEnv(cfg, { userFolder, port }),
 		workflowsDir: workflows ? path.join(ROOT, 'workflows') : path.join(dir, 'none'),
 		publish,
 	});
@@ -97,7 +100,14 @@ async function startStack({ name = 'e2e', port = 5700, klaviyoPort = 5701, klavi
 	const child = n8n.startProcess({ runtime, env, logFile });
 	await n8n.waitReady(port, { child, webhookPath: hasSync ? 'shopify' : undefined });
 	const baseUrl = `http://127.0.0.1:${port}`;
-	const { apiKey, cookie, browserId } = await createApiKey(baseUrl);
+	const { apiKey, session, tableId } = await provision({
+		baseUrl,
+		port,
+		userFolder,
+		owner: n8n.DEFAULT_OWNER,
+		n8nApiCredentialId: n8n.IDS.n8nApiCredential,
+	});
+	const { cookie, browserId } = session;
 	log(`n8n ready on ${baseUrl} in ${Math.round((Date.now() - t0) / 1000)}s (log: ${path.relative(ROOT, logFile)})`);
 	const info = {
 		name,
@@ -105,6 +115,8 @@ async function startStack({ name = 'e2e', port = 5700, klaviyoPort = 5701, klavi
 		webhookUrl: `${baseUrl}/webhook/shopify`,
 		klaviyoUrl: klaviyo.url,
 		apiKey,
+		tableId,
+		replayToken: n8n.replayTokenFor(userFolder),
 		cookie,
 		browserId,
 		secret: WEBHOOK_SECRET,

@@ -18,6 +18,7 @@ import {
 function resolve(value: unknown, credentials: ICredentialDataDecryptedObject): unknown {
 	if (typeof value !== 'string' || !value.startsWith('=')) return value;
 	return value.slice(1).replace(/\{\{(.+?)\}\}/g, (_, expr: string) => {
+		// eslint-disable-next-line @n8n/community-nodes/no-dangerous-functions -- evaluates the credential's own expressions, as n8n does
 		const fn = new Function('$credentials', `return (${expr});`) as (c: unknown) => unknown;
 		return String(fn(credentials));
 	});

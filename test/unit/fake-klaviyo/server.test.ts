@@ -1,3 +1,5 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-hardcoded-secrets, @typescript-eslint/no-explicit-any --
+ * test code for the fake Klaviyo server (a Node HTTP server), not part of the community package */
 import http from 'http';
 
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';

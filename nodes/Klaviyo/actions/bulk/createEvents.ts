@@ -1,0 +1,142 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import type { KlaviyoOperation } from '../../../shared/contract';
+import { MAX_EVENTS_PER_BULK_JOB } from '../../transport/endpoints';
+import { credentialInfo } from '../../transport/request';
+import { sendOperation } from '../../transport/send';
+import {
+	deadLetter,
+	getSettings,
+	OutputCollector,
+	passthroughOf,
+	preparationFailure,
+	resultItem,
+} from '../common';
+import { buildEventBody, eventFields } from '../fields';
+import type { BulkEventEntry } from './chunk';
+import { eventJobBody, planEventJobs, toBulkEntry } from './chunk';
+
+const displayOptions = { show: { resource: ['bulk'], operation: ['createEvents'] } };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Source',
+		name: 'source',
+		type: 'options',
+		options: [
+			{
+				name: 'Mapped Events From Input',
+				value: 'mapped',
+				description: 'Each input item is an event request from the Shopify to Klaviyo node (operation event.create)',
+			},
+			{
+				name: 'Fields Below',
+				value: 'fields',
+				description: 'Build one event per input item from the fields below',
+			},
+		],
+		default: 'mapped',
+		displayOptions,
+	},
+	...eventFields({ show: { ...displayOptions.show, source: ['fields'] } }),
+	{
+		displayName: 'Backfill',
+		name: 'backfill',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to record the events without triggering flows (for historical imports)',
+		displayOptions,
+	},
+	{
+		displayName: 'Events per Job',
+		name: 'eventsPerJob',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: MAX_EVENTS_PER_BULK_JOB },
+		default: MAX_EVENTS_PER_BULK_JOB,
+		description: 'At most 1000 events per bulk job (Klaviyo limit)',
+		displayOptions,
+	},
+];
+
+/**
+ * POST /api/event-bulk-create-jobs: all input items' events, grouped by profile, ≤ 1000 events per
+ * job, never the same unique_id twice in one job (see planEventJobs). One output item per input item,
+ * carrying the result of the job it was sent in.
+ */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const items = this.getInputData();
+	const settings = getSettings(this);
+	const { secrets } = await credentialInfo(this);
+	const out = new OutputCollector(this, secrets);
+	const source = this.getNodeParameter('source', 0, 'mapped') as string;
+	const backfill = this.getNodeParameter('backfill', 0, false) as boolean;
+	const perJob = Math.min(
+		MAX_EVENTS_PER_BULK_JOB,
+		Math.max(1, this.getNodeParameter('eventsPerJob', 0, MAX_EVENTS_PER_BULK_JOB) as number),
+	);
+
+	const entries: BulkEventEntry[] = [];
+	const originals = new Map<number, IDataObject>();
+	for (let i = 0; i < items.length; i++) {
+		const json = items[i].json ?? {};
+		try {
+			let body: IDataObject;
+			if (source === 'fields') {
+				body = buildEventBody(this, i);
+			} else {
+				if (json.operation !== 'event.create' || !json.body || typeof json.body !== 'object') {
+					throw new NodeOperationError(
+						this.getNode(),
+						`Input item is not an event request (operation ${JSON.stringify(json.operation)}); use Source "Fields Below" or feed event.create items`,
+						{ itemIndex: i },
+					);
+				}
+				body = json.body as IDataObject;
+			}
+			const entry = toBulkEntry(i, body, backfill);
+			if (!entry) {
+				throw new NodeOperationError(this.getNode(), 'Event body is not an EventCreateQueryV2 (data.type "event" with a profile)', {
+					itemIndex: i,
+				});
+			}
+			originals.set(i, body);
+			entries.push(entry);
+		} catch (error) {
+			const body = (json.body && typeof json.body === 'object' ? json.body : {}) as IDataObject;
+			out.failure(
+				i,
+				deadLetter({ operation: 'event.create', body, passthrough: passthroughOf(json) }, preparationFailure(error), 0),
+				error instanceof NodeOperationError ? error : undefined,
+			);
+		}
+	}
+
+	const plan = planEventJobs(entries, perJob);
+	const operation: KlaviyoOperation = 'bulk.createEvents';
+	// Jobs go out one after another: the endpoint allows only 10/s, 150/min anyway.
+	for (let j = 0; j < plan.jobs.length; j++) {
+		const job = plan.jobs[j];
+		const body = eventJobBody(job);
+		const result = await sendOperation(this, operation, body, settings);
+		const jobNote = `bulk job ${j + 1}/${plan.jobs.length} (${job.length} events)`;
+		for (const entry of job) {
+			const passthrough = passthroughOf(items[entry.index].json ?? {});
+			const notes = [jobNote, ...(plan.notes.get(entry.index) ?? [])];
+			if (result.ok) {
+				out.success(entry.index, resultItem({ operation, body, passthrough }, result, notes));
+			} else {
+				// Dead letter: the item's own single-event body, replayable through Mapped Request → Send.
+				out.failure(
+					entry.index,
+					deadLetter(
+						{ operation: 'event.create', body: originals.get(entry.index) ?? {}, passthrough },
+						result.error,
+						result.attempts,
+						[...notes, ...result.notes],
+					),
+				);
+			}
+		}
+	}
+	return out.finish();
+}

@@ -1,0 +1,227 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import type { KlaviyoOperation } from '../../../shared/contract';
+import { fillPath, MAX_PROFILES_PER_IMPORT_JOB } from '../../transport/endpoints';
+import { credentialInfo } from '../../transport/request';
+import { sendOperation, sendRequest } from '../../transport/send';
+import {
+	deadLetter,
+	getSettings,
+	OutputCollector,
+	passthroughOf,
+	preparationFailure,
+	resultItem,
+} from '../common';
+import { buildProfileResource, profileFields } from '../fields';
+import { chunk } from './chunk';
+
+const displayOptions = { show: { resource: ['bulk'], operation: ['importProfiles'] } };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Source',
+		name: 'source',
+		type: 'options',
+		options: [
+			{
+				name: 'Mapped Profiles From Input',
+				value: 'mapped',
+				description: 'Each input item is a profile request from the Shopify to Klaviyo node (operation profile.upsert)',
+			},
+			{
+				name: 'Fields Below',
+				value: 'fields',
+				description: 'Build one profile per input item from the fields below',
+			},
+		],
+		default: 'mapped',
+		displayOptions,
+	},
+	...profileFields({ show: { ...displayOptions.show, source: ['fields'] } }),
+	{
+		displayName: 'List ID',
+		name: 'listId',
+		type: 'string',
+		default: '',
+		description: 'Optional list to add the imported profiles to',
+		displayOptions,
+	},
+	{
+		displayName: 'Profiles per Job',
+		name: 'profilesPerJob',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: MAX_PROFILES_PER_IMPORT_JOB },
+		default: MAX_PROFILES_PER_IMPORT_JOB,
+		description: 'At most 10 000 profiles per import job (Klaviyo limit)',
+		displayOptions,
+	},
+	{
+		displayName: 'Wait for Completion',
+		name: 'waitForCompletion',
+		type: 'boolean',
+		default: true,
+		description: 'Whether to poll each job until it is complete, failed or cancelled',
+		displayOptions,
+	},
+	{
+		displayName: 'Poll Interval (Seconds)',
+		name: 'pollInterval',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 10,
+		displayOptions: { show: { ...displayOptions.show, waitForCompletion: [true] } },
+	},
+	{
+		displayName: 'Max Polls',
+		name: 'maxPolls',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 1000 },
+		default: 60,
+		description: 'Stop polling after this many status checks and report the job as still running',
+		displayOptions: { show: { ...displayOptions.show, waitForCompletion: [true] } },
+	},
+];
+
+const FINAL_STATUSES = new Set(['complete', 'failed', 'cancelled']);
+
+function jobAttributes(response: unknown): IDataObject {
+	const data = (response as { data?: { attributes?: IDataObject } } | undefined)?.data;
+	return data?.attributes ?? {};
+}
+
+/**
+ * POST /api/profile-bulk-import-jobs with ≤ 10 000 profiles per job, then (optionally) poll
+ * GET /api/profile-bulk-import-jobs/{job_id} until complete / failed / cancelled, sleeping between
+ * polls, at most Max Polls times.
+ */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const items = this.getInputData();
+	const settings = getSettings(this);
+	const { secrets } = await credentialInfo(this);
+	const out = new OutputCollector(this, secrets);
+	const source = this.getNodeParameter('source', 0, 'mapped') as string;
+	const listId = (this.getNodeParameter('listId', 0, '') as string).trim();
+	const perJob = Math.min(
+		MAX_PROFILES_PER_IMPORT_JOB,
+		Math.max(1, this.getNodeParameter('profilesPerJob', 0, MAX_PROFILES_PER_IMPORT_JOB) as number),
+	);
+	const wait = this.getNodeParameter('waitForCompletion', 0, true) as boolean;
+	const pollMs = Math.max(1, this.getNodeParameter('pollInterval', 0, 10) as number) * 1000;
+	const maxPolls = Math.max(1, this.getNodeParameter('maxPolls', 0, 60) as number);
+
+	const profiles: Array<{ index: number; resource: IDataObject }> = [];
+	for (let i = 0; i < items.length; i++) {
+		const json = items[i].json ?? {};
+		try {
+			let resource: IDataObject;
+			if (source === 'fields') {
+				resource = buildProfileResource(this, i);
+			} else {
+				const data = (json.body as IDataObject | undefined)?.data as IDataObject | undefined;
+				if (json.operation !== 'profile.upsert' || !data || data.type !== 'profile') {
+					throw new NodeOperationError(
+						this.getNode(),
+						`Input item is not a profile request (operation ${JSON.stringify(json.operation)}); use Source "Fields Below" or feed profile.upsert items`,
+						{ itemIndex: i },
+					);
+				}
+				resource = data;
+			}
+			profiles.push({ index: i, resource });
+		} catch (error) {
+			const body = (json.body && typeof json.body === 'object' ? json.body : {}) as IDataObject;
+			out.failure(
+				i,
+				deadLetter({ operation: 'profile.upsert', body, passthrough: passthroughOf(json) }, preparationFailure(error), 0),
+				error instanceof NodeOperationError ? error : undefined,
+			);
+		}
+	}
+
+	const operation: KlaviyoOperation = 'bulk.importProfiles';
+	const jobs = chunk(profiles, perJob);
+	for (let j = 0; j < jobs.length; j++) {
+		const job = jobs[j];
+		const data: IDataObject = {
+			type: 'profile-bulk-import-job',
+			attributes: { profiles: { data: job.map((p) => p.resource) } },
+		};
+		if (listId) data.relationships = { lists: { data: [{ type: 'list', id: listId }] } };
+		const body: IDataObject = { data };
+		const result = await sendOperation(this, operation, body, settings);
+		const notes = [`import job ${j + 1}/${jobs.length} (${job.length} profiles)`];
+		let finalResult = result;
+		let failedStatus: string | undefined;
+		if (result.ok) {
+			const jobId = (result.response as { data?: { id?: string } } | undefined)?.data?.id;
+			let status = String(jobAttributes(result.response).status ?? '');
+			if (wait && jobId && !FINAL_STATUSES.has(status)) {
+				let polls = 0;
+				let attempts = result.attempts;
+				let totalWaitMs = result.totalWaitMs;
+				let response: unknown = result.response;
+				while (polls < maxPolls && !FINAL_STATUSES.has(status)) {
+					await settings.sleep(pollMs);
+					totalWaitMs += pollMs;
+					polls++;
+					const poll = await sendRequest(
+						this,
+						{
+							method: 'GET',
+							path: fillPath('/api/profile-bulk-import-jobs/{job_id}', { job_id: jobId }),
+							endpoint: 'GET /api/profile-bulk-import-jobs/{job_id}',
+						},
+						settings,
+					);
+					attempts += poll.attempts;
+					totalWaitMs += poll.totalWaitMs;
+					if (!poll.ok) {
+						notes.push(`status check of job ${jobId} failed: ${poll.error.message}; the job was accepted`);
+						break;
+					}
+					response = poll.response;
+					status = String(jobAttributes(response).status ?? '');
+				}
+				if (!FINAL_STATUSES.has(status)) {
+					notes.push(`job ${jobId} still ${status || 'running'} after ${polls} status checks`);
+				}
+				finalResult = { ...result, attempts, totalWaitMs, response };
+			}
+			const attrs = jobAttributes(finalResult.ok ? finalResult.response : undefined);
+			if (jobId) {
+				notes.push(
+					`job ${jobId}: ${status || 'accepted'}` +
+						(attrs.total_count !== undefined
+							? ` (${attrs.completed_count ?? 0}/${attrs.total_count} completed, ${attrs.failed_count ?? 0} failed)`
+							: ''),
+				);
+			}
+			if (status === 'failed' || status === 'cancelled') failedStatus = status;
+		}
+		for (const p of job) {
+			const json = items[p.index].json ?? {};
+			const passthrough = passthroughOf(json);
+			if (finalResult.ok && !failedStatus) {
+				out.success(p.index, resultItem({ operation, body, passthrough }, finalResult, notes));
+				continue;
+			}
+			const error = finalResult.ok
+				? {
+						message: `Klaviyo profile import job ended ${failedStatus}`,
+						status: finalResult.status,
+						hint: 'see the import job errors in Klaviyo (GET /api/profile-bulk-import-jobs/{id}/import-errors)',
+					}
+				: finalResult.error;
+			out.failure(
+				p.index,
+				deadLetter(
+					{ operation: 'profile.upsert', body: { data: p.resource }, passthrough },
+					error,
+					finalResult.attempts,
+					[...notes, ...finalResult.notes],
+				),
+			);
+		}
+	}
+	return out.finish();
+}

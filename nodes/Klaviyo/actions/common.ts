@@ -1,0 +1,258 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
+import type { DeadLetterItem, KlaviyoOperation, KlaviyoResultItem } from '../../shared/contract';
+import type { FailureInfo } from '../transport/errors';
+import { toNodeApiError } from '../transport/errors';
+import { mapWithConcurrency } from '../transport/limiter';
+import type { TransportSettings } from '../transport/request';
+import { credentialInfo } from '../transport/request';
+import type { SendResult } from '../transport/send';
+import { sendOperation } from '../transport/send';
+
+/** Options shared by every operation (retry, timeout, concurrency). */
+export const transportOptions: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [
+		{
+			displayName: 'Concurrency',
+			name: 'concurrency',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 50 },
+			default: 5,
+			description: 'How many requests this node sends at the same time',
+		},
+		{
+			displayName: 'Max Attempts',
+			name: 'maxAttempts',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 20 },
+			default: 6,
+			description:
+				'Attempts per request, including the first, on throttling (429), server errors and network failures',
+		},
+		{
+			displayName: 'Max Delay (Seconds)',
+			name: 'maxDelay',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 60,
+			description: 'Longest single wait between two attempts',
+		},
+		{
+			displayName: 'Timeout (Seconds)',
+			name: 'timeout',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 30,
+			description: 'How long to wait for Klaviyo to answer one request',
+		},
+	],
+};
+
+export interface NodeSettings extends TransportSettings {
+	concurrency: number;
+}
+
+/** Read the Options collection (item 0: options are node-wide). */
+export function getSettings(ctx: IExecuteFunctions): NodeSettings {
+	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
+	const num = (value: unknown, fallback: number) =>
+		typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
+	return {
+		sleep: async (ms: number) => await sleep(ms),
+		concurrency: num(options.concurrency, 5),
+		maxAttempts: num(options.maxAttempts, 6),
+		maxDelayMs: num(options.maxDelay, 60) * 1000,
+		timeoutMs: num(options.timeout, 30) * 1000,
+	};
+}
+
+/** Fields of the input item carried through to the output. */
+export interface Passthrough {
+	summary?: string;
+	topic?: string;
+	idempotencyKey?: string;
+	notes?: string[];
+}
+
+export function passthroughOf(json: IDataObject): Passthrough {
+	const out: Passthrough = {};
+	if (typeof json.summary === 'string') out.summary = json.summary;
+	if (typeof json.topic === 'string') out.topic = json.topic;
+	if (typeof json.idempotencyKey === 'string') out.idempotencyKey = json.idempotencyKey;
+	if (Array.isArray(json.notes)) out.notes = json.notes.filter((n): n is string => typeof n === 'string');
+	return out;
+}
+
+export interface PreparedRequest {
+	operation: KlaviyoOperation;
+	body: IDataObject;
+	passthrough: Passthrough;
+}
+
+export function resultItem(
+	prepared: PreparedRequest,
+	result: Extract<SendResult, { ok: true }>,
+	extraNotes: string[] = [],
+): KlaviyoResultItem {
+	const notes = [...(prepared.passthrough.notes ?? []), ...result.notes, ...extraNotes];
+	const item: KlaviyoResultItem = {
+		operation: prepared.operation,
+		status: result.status,
+		attempts: result.attempts,
+		totalWaitMs: result.totalWaitMs,
+	};
+	if (result.response !== undefined) item.response = result.response;
+	if (prepared.passthrough.summary !== undefined) item.summary = prepared.passthrough.summary;
+	if (prepared.passthrough.topic !== undefined) item.topic = prepared.passthrough.topic;
+	if (prepared.passthrough.idempotencyKey !== undefined) item.idempotencyKey = prepared.passthrough.idempotencyKey;
+	if (notes.length) item.notes = notes;
+	return item;
+}
+
+export function deadLetter(
+	prepared: Pick<PreparedRequest, 'operation' | 'body' | 'passthrough'>,
+	error: FailureInfo,
+	attempts: number,
+	notes: string[] = [],
+): DeadLetterItem & { notes?: string[] } {
+	const item: DeadLetterItem & { notes?: string[] } = {
+		operation: prepared.operation,
+		body: prepared.body,
+		attempts,
+		error,
+	};
+	if (prepared.passthrough.topic !== undefined) item.topic = prepared.passthrough.topic;
+	if (prepared.passthrough.idempotencyKey !== undefined) item.idempotencyKey = prepared.passthrough.idempotencyKey;
+	if (prepared.passthrough.summary !== undefined) item.summary = prepared.passthrough.summary;
+	const allNotes = [...(prepared.passthrough.notes ?? []), ...notes];
+	if (allNotes.length) item.notes = allNotes;
+	return item;
+}
+
+/**
+ * Collects per-item outcomes and applies n8n's error semantics:
+ * - continueOnFail() (incl. "On Error → Continue (using error output)"): a failed item is returned as
+ *   { json: DeadLetterItem, error: NodeApiError, pairedItem }. n8n's WorkflowExecute
+ *   (handleNodeErrorOutput) routes every item with a top-level `error` to the error output; the
+ *   DeadLetterItem additionally carries an `error` key for replay.
+ * - otherwise the first failure is thrown as a NodeApiError (never containing the private key).
+ */
+export class OutputCollector {
+	private readonly slots: Array<INodeExecutionData[] | undefined> = [];
+
+	private firstError: Error | undefined;
+
+	constructor(
+		private readonly ctx: IExecuteFunctions,
+		private readonly secrets: string[],
+	) {}
+
+	success(itemIndex: number, json: KlaviyoResultItem): void {
+		this.push(itemIndex, { json: json as unknown as IDataObject, pairedItem: { item: itemIndex } });
+	}
+
+	failure(itemIndex: number, json: DeadLetterItem, error?: Error): void {
+		const nodeError = error ?? toNodeApiError(this.ctx.getNode(), json.error, this.secrets, itemIndex);
+		if (!this.firstError) this.firstError = nodeError;
+		this.push(itemIndex, {
+			json: json as unknown as IDataObject,
+			error: nodeError as INodeExecutionData['error'],
+			pairedItem: { item: itemIndex },
+		});
+	}
+
+	private push(itemIndex: number, data: INodeExecutionData): void {
+		(this.slots[itemIndex] ??= []).push(data);
+	}
+
+	finish(): INodeExecutionData[] {
+		if (this.firstError && !this.ctx.continueOnFail()) throw this.firstError;
+		return this.slots.flatMap((s) => s ?? []);
+	}
+}
+
+/** The FailureInfo for an error raised while preparing an item (bad parameter, bad input). */
+export function preparationFailure(error: unknown): FailureInfo {
+	const message = error instanceof Error ? error.message : String(error);
+	return { message, hint: 'fix the node parameters or the input item' };
+}
+
+/**
+ * Per-item operations: prepare each item's request, send with bounded concurrency, collect.
+ * `prepare` throws NodeOperationError for bad input.
+ */
+export async function runPerItem(
+	ctx: IExecuteFunctions,
+	prepare: (itemIndex: number, item: INodeExecutionData) => PreparedRequest,
+): Promise<INodeExecutionData[]> {
+	const items = ctx.getInputData();
+	const settings = getSettings(ctx);
+	const { secrets } = await credentialInfo(ctx);
+	const out = new OutputCollector(ctx, secrets);
+	await mapWithConcurrency(items, settings.concurrency, async (item, i) => {
+		let prepared: PreparedRequest;
+		try {
+			prepared = prepare(i, item);
+		} catch (error) {
+			const json = item.json ?? {};
+			const operation = (typeof json.operation === 'string' ? json.operation : 'event.create') as KlaviyoOperation;
+			const body = (json.body && typeof json.body === 'object' ? json.body : {}) as IDataObject;
+			const info = preparationFailure(error);
+			const nodeError =
+				error instanceof NodeOperationError
+					? error
+					: new NodeOperationError(ctx.getNode(), info.message, { itemIndex: i });
+			out.failure(i, deadLetter({ operation, body, passthrough: passthroughOf(json) }, info, 0), nodeError);
+			return;
+		}
+		const result = await sendOperation(ctx, prepared.operation, prepared.body, settings);
+		if (result.ok) {
+			out.success(i, resultItem(prepared, result));
+		} else {
+			out.failure(i, deadLetter(prepared, result.error, result.attempts, result.notes));
+		}
+	});
+	return out.finish();
+}
+
+/** Parse a JSON parameter that may already be an object. */
+export function parseJsonParameter(
+	ctx: IExecuteFunctions,
+	value: unknown,
+	name: string,
+	itemIndex: number,
+): IDataObject {
+	if (value === undefined || value === null || value === '') return {};
+	if (typeof value === 'object' && !Array.isArray(value)) return value as IDataObject;
+	if (typeof value === 'string') {
+		try {
+			const parsed = JSON.parse(value) as unknown;
+			if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as IDataObject;
+		} catch (error) {
+			throw new NodeOperationError(ctx.getNode(), `${name} is not valid JSON: ${(error as Error).message}`, {
+				itemIndex,
+			});
+		}
+	}
+	throw new NodeOperationError(ctx.getNode(), `${name} must be a JSON object`, { itemIndex });
+}
+
+/** Drop undefined and empty-string values. */
+export function compact(obj: IDataObject): IDataObject {
+	const out: IDataObject = {};
+	for (const [k, v] of Object.entries(obj)) {
+		if (v === undefined || v === '' || v === null) continue;
+		out[k] = v;
+	}
+	return out;
+}

@@ -1,0 +1,45 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import { passthroughOf, runPerItem } from '../common';
+
+const displayOptions = { show: { resource: ['dataPrivacy'], operation: ['requestProfileDeletion'] } };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Identify Profile By',
+		name: 'identifyBy',
+		type: 'options',
+		options: [
+			{ name: 'Email', value: 'email' },
+			{ name: 'Phone Number', value: 'phone_number' },
+			{ name: 'Profile ID', value: 'id' },
+		],
+		default: 'email',
+		displayOptions,
+	},
+	{
+		displayName: 'Value',
+		name: 'identifier',
+		type: 'string',
+		required: true,
+		default: '',
+		description: 'The email, phone number (E.164) or Klaviyo profile ID of the profile to delete',
+		displayOptions,
+	},
+];
+
+/** POST /api/data-privacy-deletion-jobs (DataPrivacyCreateDeletionJobQuery), one job per item. */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	return await runPerItem(this, (i, item) => {
+		const by = this.getNodeParameter('identifyBy', i, 'email') as 'email' | 'phone_number' | 'id';
+		const value = (this.getNodeParameter('identifier', i, '') as string).trim();
+		if (!value) throw new NodeOperationError(this.getNode(), 'Value is required', { itemIndex: i });
+		const profile: IDataObject =
+			by === 'id' ? { type: 'profile', id: value, attributes: {} } : { type: 'profile', attributes: { [by]: value } };
+		return {
+			operation: 'dataPrivacy.deleteProfile',
+			body: { data: { type: 'data-privacy-deletion-job', attributes: { profile: { data: profile } } } },
+			passthrough: passthroughOf(item.json),
+		};
+	});
+}

@@ -1,0 +1,85 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+export function subscriptionFields(operation: 'subscribe' | 'unsubscribe'): INodeProperties[] {
+	const displayOptions = { show: { resource: ['subscription'], operation: [operation] } };
+	const props: INodeProperties[] = [
+		{
+			displayName: 'Channel',
+			name: 'channel',
+			type: 'options',
+			options: [
+				{ name: 'Email', value: 'email' },
+				{ name: 'SMS', value: 'sms' },
+			],
+			default: 'email',
+			description: 'Which marketing channel consent to change',
+		},
+		{
+			displayName: 'Email',
+			name: 'email',
+			type: 'string',
+			placeholder: 'name@email.com',
+			default: '',
+			required: true,
+			displayOptions: { show: { ...displayOptions.show, channel: ['email'] } },
+		},
+		{
+			displayName: 'Phone Number',
+			name: 'phoneNumber',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: '+15005550006',
+			description: 'Phone number in E.164 format',
+			displayOptions: { show: { ...displayOptions.show, channel: ['sms'] } },
+		},
+		{
+			displayName: 'List ID',
+			name: 'listId',
+			type: 'string',
+			default: '',
+			description:
+				operation === 'subscribe'
+					? 'Optional list to add the subscribed profile to'
+					: 'Optional list to remove the profile from',
+		},
+	];
+	if (operation === 'subscribe') {
+		props.push({
+			displayName: 'Custom Source',
+			name: 'customSource',
+			type: 'string',
+			default: '',
+			placeholder: 'Shopify checkout',
+			description: 'Stored on the consent record as where the consent came from',
+		});
+	}
+	return props.map((p) => ({ ...p, displayOptions: p.displayOptions ?? displayOptions }));
+}
+
+/** Profile entry of a subscription job: identifiers + subscriptions for the chosen channel. */
+export function subscriptionProfile(
+	ctx: IExecuteFunctions,
+	i: number,
+	consent: 'SUBSCRIBED' | 'UNSUBSCRIBED',
+): IDataObject {
+	const channel = ctx.getNodeParameter('channel', i, 'email') as 'email' | 'sms';
+	const attributes: IDataObject = {};
+	if (channel === 'email') {
+		const email = (ctx.getNodeParameter('email', i, '') as string).trim();
+		if (!email) throw new NodeOperationError(ctx.getNode(), 'Email is required', { itemIndex: i });
+		attributes.email = email;
+	} else {
+		const phone = (ctx.getNodeParameter('phoneNumber', i, '') as string).trim();
+		if (!phone) throw new NodeOperationError(ctx.getNode(), 'Phone Number is required', { itemIndex: i });
+		attributes.phone_number = phone;
+	}
+	attributes.subscriptions = { [channel]: { marketing: { consent } } };
+	return { type: 'profile', attributes };
+}
+
+export function listRelationship(ctx: IExecuteFunctions, i: number): IDataObject | undefined {
+	const listId = (ctx.getNodeParameter('listId', i, '') as string).trim();
+	return listId ? { list: { data: { type: 'list', id: listId } } } : undefined;
+}

@@ -1,0 +1,163 @@
+import { createHash } from 'node:crypto';
+import type { EndpointSpec } from './endpoints';
+import type { HeaderMap } from './retry';
+import { headerValue } from './retry';
+
+/**
+ * Client-side rate limiting shared by every execution in this n8n process.
+ *
+ * One limiter per (account, endpoint): the account is identified by a SHA-256 hash of the private
+ * key (the key itself is never stored). Each limiter enforces the two limits Klaviyo documents per
+ * endpoint — burst (per second) and steady (per minute) — plus a soft brake driven by the
+ * RateLimit-* response headers. `acquire()` reserves a slot and returns how long the caller must
+ * wait before sending; the caller sleeps (injected sleep), so this module never sets timers.
+ *
+ * The two limits are kept as token buckets whose tokens come back exactly one window after they
+ * were spent (a sliding-window log of grants). A classic refilling bucket of capacity 150 and rate
+ * 150/min would let 150 + 150 requests through in the first minute and earn 429s; this variant
+ * never grants more than `burst` in any 1 s window nor more than `steady` in any 60 s window.
+ */
+
+export type Clock = () => number;
+
+class WindowBucket {
+	/** Grant times, oldest first, at most `capacity` kept */
+	private readonly grants: number[] = [];
+
+	constructor(
+		private readonly capacity: number,
+		private readonly windowMs: number,
+	) {}
+
+	/** Earliest time ≥ `at` at which a token is free. */
+	availableAt(at: number): number {
+		if (this.grants.length < this.capacity) return at;
+		const oldest = this.grants[this.grants.length - this.capacity];
+		return Math.max(at, oldest + this.windowMs);
+	}
+
+	take(at: number): void {
+		this.grants.push(at);
+		if (this.grants.length > this.capacity) this.grants.splice(0, this.grants.length - this.capacity);
+	}
+}
+
+/** Below this share of RateLimit-Limit left, requests are spread out until RateLimit-Reset. */
+export const LOW_REMAINING_RATIO = 0.1;
+
+export class EndpointLimiter {
+	private readonly burst: WindowBucket;
+
+	private readonly steady: WindowBucket;
+
+	/** No request before this time (set when RateLimit-Remaining reached 0) */
+	private blockedUntil = 0;
+
+	/** While now < spaceUntil, keep at least spacingMs between two grants */
+	private spaceUntil = 0;
+
+	private spacingMs = 0;
+
+	private lastGrant = -Infinity;
+
+	constructor(
+		readonly limits: Pick<EndpointSpec, 'burstPerSecond' | 'steadyPerMinute'>,
+		private readonly clock: Clock = Date.now,
+	) {
+		this.burst = new WindowBucket(Math.max(1, Math.floor(limits.burstPerSecond)), 1000);
+		this.steady = new WindowBucket(Math.max(1, Math.floor(limits.steadyPerMinute)), 60_000);
+	}
+
+	/** Reserve the next slot; returns the wait in ms before the request may be sent (0 = now). */
+	acquire(): number {
+		const now = this.clock();
+		// FIFO: never grant before an earlier reservation.
+		let at = Math.max(now, this.lastGrant, this.blockedUntil);
+		if (at < this.spaceUntil && Number.isFinite(this.lastGrant)) {
+			at = Math.max(at, this.lastGrant + this.spacingMs);
+		}
+		at = this.steady.availableAt(this.burst.availableAt(at));
+		at = this.burst.availableAt(at);
+		this.burst.take(at);
+		this.steady.take(at);
+		this.lastGrant = Math.max(this.lastGrant, at);
+		return Math.max(0, Math.ceil(at - now));
+	}
+
+	/**
+	 * Learn from Klaviyo's RateLimit-Limit / -Remaining / -Reset headers (IETF draft style; only the
+	 * first number of each is used). When little is left, spread the remaining requests over the time
+	 * until reset; when nothing is left, hold every request until reset.
+	 */
+	observe(headers: HeaderMap): void {
+		const limit = firstNumber(headerValue(headers, 'ratelimit-limit'));
+		const remaining = firstNumber(headerValue(headers, 'ratelimit-remaining'));
+		const reset = firstNumber(headerValue(headers, 'ratelimit-reset'));
+		if (limit === undefined || remaining === undefined || limit <= 0) return;
+		const now = this.clock();
+		const resetMs = Math.max(0, (reset ?? 1) * 1000);
+		if (remaining <= 0) {
+			this.blockedUntil = Math.max(this.blockedUntil, now + resetMs);
+			return;
+		}
+		if (remaining < limit * LOW_REMAINING_RATIO) {
+			this.spaceUntil = now + resetMs;
+			this.spacingMs = resetMs / (remaining + 1);
+		}
+	}
+}
+
+function firstNumber(value: string | undefined): number | undefined {
+	if (value === undefined) return undefined;
+	const match = /-?\d+(\.\d+)?/.exec(value);
+	return match ? parseFloat(match[0]) : undefined;
+}
+
+const limiters = new Map<string, EndpointLimiter>();
+
+/** Opaque account id: first 16 hex chars of SHA-256 of the private key. The key is not kept. */
+export function accountKeyOf(privateKey: string): string {
+	return createHash('sha256').update(privateKey).digest('hex').slice(0, 16);
+}
+
+/** The process-wide limiter for this account and endpoint ("METHOD /path-template"). */
+export function getLimiter(
+	accountKey: string,
+	endpointKey: string,
+	limits: Pick<EndpointSpec, 'burstPerSecond' | 'steadyPerMinute'>,
+	clock?: Clock,
+): EndpointLimiter {
+	const key = `${accountKey}|${endpointKey}`;
+	let limiter = limiters.get(key);
+	if (!limiter) {
+		limiter = new EndpointLimiter(limits, clock);
+		limiters.set(key, limiter);
+	}
+	return limiter;
+}
+
+/** For tests: forget every limiter. */
+export function resetLimiters(): void {
+	limiters.clear();
+}
+
+/** For tests: the keys currently held (must never contain a private key). */
+export function limiterKeys(): string[] {
+	return [...limiters.keys()];
+}
+
+/** Run `fn` over `items` with at most `concurrency` in flight (batches of Promise.all). */
+export async function mapWithConcurrency<T, R>(
+	items: T[],
+	concurrency: number,
+	fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+	const size = Math.max(1, Math.floor(concurrency) || 1);
+	const results: R[] = new Array(items.length);
+	for (let start = 0; start < items.length; start += size) {
+		const batch = items.slice(start, start + size);
+		const done = await Promise.all(batch.map(async (item, offset) => await fn(item, start + offset)));
+		done.forEach((r, offset) => (results[start + offset] = r));
+	}
+	return results;
+}

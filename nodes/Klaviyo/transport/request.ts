@@ -1,0 +1,211 @@
+import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
+import type { EndpointSpec } from './endpoints';
+import { ENDPOINTS } from './endpoints';
+import type { Clock } from './limiter';
+import { accountKeyOf, getLimiter } from './limiter';
+import type { HeaderMap, HttpOutcome, RetryResult } from './retry';
+import { withRetry } from './retry';
+
+/**
+ * The only module that talks HTTP to Klaviyo. Everything goes through
+ * `this.helpers.httpRequestWithAuthentication` with the `klaviyoPrivateKeyApi` credential,
+ * which adds the Authorization and revision headers.
+ */
+
+export const CREDENTIAL_TYPE = 'klaviyoPrivateKeyApi';
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+export interface KlaviyoRequest {
+	method: IHttpRequestMethods;
+	/** Concrete path, e.g. /api/profile-bulk-import-jobs/01ABC */
+	path: string;
+	body?: IDataObject;
+	qs?: IDataObject;
+	/** ENDPOINTS key (path template) for limits and scopes; defaults to "METHOD path" */
+	endpoint?: string;
+}
+
+export interface TransportSettings {
+	sleep: (ms: number) => Promise<void>;
+	maxAttempts?: number;
+	maxDelayMs?: number;
+	timeoutMs?: number;
+	/** Clock for the rate limiter (tests inject a fake one) */
+	now?: Clock;
+	random?: () => number;
+}
+
+export interface KlaviyoCallResult extends RetryResult {
+	endpoint: Pick<EndpointSpec, 'method' | 'path' | 'scopes'>;
+	/** Time spent waiting on the client-side rate limiter, in ms (also included in totalWaitMs) */
+	limiterWaitMs: number;
+}
+
+interface CredentialInfo {
+	baseUrl: string;
+	accountKey: string;
+	/** Values that must never leave this module in errors or logs */
+	secrets: string[];
+}
+
+const credentialCache = new WeakMap<object, CredentialInfo>();
+
+export async function credentialInfo(ctx: IExecuteFunctions): Promise<CredentialInfo> {
+	const cached = credentialCache.get(ctx);
+	if (cached) return cached;
+	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
+	const privateKey = String(credentials.privateKey ?? '');
+	const baseUrl = String(credentials.baseUrl || 'https://a.klaviyo.com').replace(/\/+$/, '');
+	const info: CredentialInfo = {
+		baseUrl,
+		accountKey: accountKeyOf(`${baseUrl}|${privateKey}`),
+		secrets: privateKey ? [privateKey] : [],
+	};
+	credentialCache.set(ctx, info);
+	return info;
+}
+
+const RETRYABLE_NETWORK_CODES = new Set([
+	'ETIMEDOUT',
+	'ECONNRESET',
+	'ECONNREFUSED',
+	'ECONNABORTED',
+	'EPIPE',
+	'EAI_AGAIN',
+	'ENOTFOUND',
+	'ENETUNREACH',
+	'EHOSTUNREACH',
+	'ESOCKETTIMEDOUT',
+	'UND_ERR_SOCKET',
+	'UND_ERR_CONNECT_TIMEOUT',
+	'UND_ERR_HEADERS_TIMEOUT',
+	'ERR_SOCKET_CONNECTION_TIMEOUT',
+]);
+
+/** Walk an error and its causes (n8n wraps axios errors in NodeApiError). */
+function errorChain(error: unknown): Array<Record<string, unknown>> {
+	const chain: Array<Record<string, unknown>> = [];
+	let current: unknown = error;
+	for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
+		const e = current as Record<string, unknown>;
+		chain.push(e);
+		current = e.cause ?? e.errorResponse ?? e.reason;
+	}
+	return chain;
+}
+
+/** Classify a thrown error: an HTTP response in disguise, or a (retryable?) network failure. */
+export function classifyError(error: unknown): HttpOutcome {
+	const chain = errorChain(error);
+	for (const e of chain) {
+		const response = e.response as { status?: number; headers?: HeaderMap; data?: unknown } | undefined;
+		if (response && typeof response.status === 'number') {
+			return { kind: 'response', status: response.status, headers: response.headers ?? {}, body: response.data };
+		}
+	}
+	const codes = chain.map((e) => e.code).filter((c): c is string => typeof c === 'string');
+	const messages = chain.map((e) => e.message).filter((m): m is string => typeof m === 'string');
+	const text = messages.join(' | ').toLowerCase();
+	let code = codes.find((c) => RETRYABLE_NETWORK_CODES.has(c));
+	if (!code) {
+		if (/socket hang up|econnreset/.test(text)) code = 'ECONNRESET';
+		else if (/timeout|timed out|etimedout/.test(text)) code = 'ETIMEDOUT';
+		else if (/econnrefused/.test(text)) code = 'ECONNREFUSED';
+	}
+	const message = messages[messages.length - 1] ?? messages[0] ?? 'unknown error';
+	if (code) return { kind: 'network', code, message, retryable: true };
+	return { kind: 'network', code: codes[0] ?? 'UNKNOWN', message, retryable: false };
+}
+
+/** One HTTP attempt. Never throws for HTTP or network failures. */
+export async function sendOnce(
+	ctx: IExecuteFunctions,
+	baseUrl: string,
+	req: KlaviyoRequest,
+	timeoutMs: number,
+): Promise<HttpOutcome> {
+	try {
+		const response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, {
+			method: req.method,
+			url: `${baseUrl}${req.path}`,
+			body: req.body,
+			qs: req.qs,
+			json: true,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: timeoutMs,
+			headers: {
+				'Content-Type': 'application/vnd.api+json',
+				accept: 'application/vnd.api+json',
+			},
+		})) as { statusCode?: number; status?: number; headers?: HeaderMap; body?: unknown };
+		const status = response.statusCode ?? response.status ?? 0;
+		return { kind: 'response', status, headers: response.headers ?? {}, body: parseBody(response.body) };
+	} catch (error) {
+		return classifyError(error);
+	}
+}
+
+function parseBody(body: unknown): unknown {
+	if (typeof body !== 'string' || body === '') return body === '' ? undefined : body;
+	try {
+		return JSON.parse(body);
+	} catch {
+		return body;
+	}
+}
+
+export function endpointFor(req: KlaviyoRequest): EndpointSpec {
+	const key = req.endpoint ?? `${req.method} ${req.path}`;
+	return (
+		ENDPOINTS[key] ?? {
+			method: req.method,
+			path: req.path,
+			// Unknown endpoint: be conservative (Klaviyo's lowest common tier).
+			burstPerSecond: 3,
+			steadyPerMinute: 60,
+			scopes: [],
+		}
+	);
+}
+
+/**
+ * Send one Klaviyo request with client-side rate limiting and the retry policy.
+ * Each attempt first waits for the process-wide limiter of (account, endpoint).
+ */
+export async function klaviyoRequest(
+	ctx: IExecuteFunctions,
+	req: KlaviyoRequest,
+	settings: TransportSettings,
+): Promise<KlaviyoCallResult> {
+	const { baseUrl, accountKey } = await credentialInfo(ctx);
+	const endpoint = endpointFor(req);
+	const limiter = getLimiter(accountKey, `${endpoint.method} ${endpoint.path}`, endpoint, settings.now);
+	const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+	let limiterWaitMs = 0;
+	const result = await withRetry(
+		async () => {
+			const wait = limiter.acquire();
+			if (wait > 0) {
+				limiterWaitMs += wait;
+				await settings.sleep(wait);
+			}
+			const outcome = await sendOnce(ctx, baseUrl, req, timeoutMs);
+			if (outcome.kind === 'response') limiter.observe(outcome.headers);
+			return outcome;
+		},
+		{
+			sleep: settings.sleep,
+			maxAttempts: settings.maxAttempts,
+			maxDelayMs: settings.maxDelayMs,
+			random: settings.random,
+		},
+	);
+	return {
+		...result,
+		totalWaitMs: result.totalWaitMs + limiterWaitMs,
+		endpoint,
+		limiterWaitMs,
+	};
+}

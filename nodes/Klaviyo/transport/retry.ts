@@ -1,0 +1,142 @@
+/**
+ * Pure retry policy: no HTTP, no timers. The caller injects `sleep` (the node passes `sleep`
+ * from n8n-workflow; tests pass a fake that records the waits) and `random` (for jitter).
+ */
+
+export type HeaderMap = Record<string, string | string[] | undefined>;
+
+/** What one HTTP attempt produced. */
+export type HttpOutcome =
+	| { kind: 'response'; status: number; headers: HeaderMap; body: unknown }
+	| { kind: 'network'; code: string; message: string; retryable: boolean };
+
+export interface RetryPolicy {
+	/** Total attempts including the first (default 6) */
+	maxAttempts: number;
+	/** Upper bound of any single wait, in ms (default 60 000) */
+	maxDelayMs: number;
+	/** Lower bound of a wait when Retry-After is 0 ("retry soon"), in ms (default 250) */
+	minDelayMs: number;
+	/** Maximum random jitter added to a wait, in ms (default 1 000; 250 for Retry-After: 0) */
+	jitterMs: number;
+	/** Source of randomness in [0, 1) — injectable for deterministic tests */
+	random: () => number;
+	sleep: (ms: number) => Promise<void>;
+}
+
+export const DEFAULT_RETRY_POLICY: Omit<RetryPolicy, 'sleep'> = {
+	maxAttempts: 6,
+	maxDelayMs: 60_000,
+	minDelayMs: 250,
+	jitterMs: 1_000,
+	random: Math.random,
+};
+
+/** Statuses worth another try: throttling, server errors, Cloudflare timeouts (524), request timeout. */
+export const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504, 524]);
+
+export function isRetryableOutcome(outcome: HttpOutcome): boolean {
+	if (outcome.kind === 'network') return outcome.retryable;
+	return RETRYABLE_STATUSES.has(outcome.status);
+}
+
+export function isSuccess(outcome: HttpOutcome): boolean {
+	return outcome.kind === 'response' && outcome.status >= 200 && outcome.status < 300;
+}
+
+export function headerValue(headers: HeaderMap, name: string): string | undefined {
+	const wanted = name.toLowerCase();
+	for (const [key, value] of Object.entries(headers)) {
+		if (key.toLowerCase() !== wanted || value === undefined) continue;
+		return Array.isArray(value) ? value[0] : String(value);
+	}
+	return undefined;
+}
+
+/**
+ * Retry-After in ms: either delta-seconds or an HTTP date. undefined when absent or unparsable.
+ * `nowMs` is only used for the HTTP-date form.
+ */
+export function parseRetryAfterMs(headers: HeaderMap, nowMs: number = Date.now()): number | undefined {
+	const raw = headerValue(headers, 'retry-after');
+	if (raw === undefined || raw.trim() === '') return undefined;
+	const trimmed = raw.trim();
+	if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(parseFloat(trimmed) * 1000);
+	const date = Date.parse(trimmed);
+	if (Number.isNaN(date)) return undefined;
+	return Math.max(0, date - nowMs);
+}
+
+/**
+ * How long to wait before attempt `attempt + 1`, after attempt number `attempt` (1-based) failed.
+ * - Retry-After N > 0 → N s plus a little jitter (≤ 250 ms), capped by maxDelayMs.
+ * - Retry-After 0 → "retry soon": minDelayMs plus jitter (≤ 250 ms), never a busy loop.
+ * - otherwise exponential (2^attempt − 1) s plus jitter (≤ jitterMs), capped by maxDelayMs.
+ */
+export function computeDelayMs(
+	attempt: number,
+	outcome: HttpOutcome,
+	policy: Pick<RetryPolicy, 'maxDelayMs' | 'minDelayMs' | 'jitterMs' | 'random'>,
+	nowMs?: number,
+): number {
+	const smallJitter = Math.floor(policy.random() * 250);
+	if (outcome.kind === 'response') {
+		const retryAfter = parseRetryAfterMs(outcome.headers, nowMs);
+		if (retryAfter !== undefined) {
+			const wait = retryAfter <= 0 ? policy.minDelayMs + smallJitter : retryAfter + smallJitter;
+			return Math.min(Math.max(wait, policy.minDelayMs), Math.max(policy.maxDelayMs, policy.minDelayMs));
+		}
+	}
+	const base = (Math.pow(2, attempt) - 1) * 1000;
+	const jitter = Math.floor(policy.random() * policy.jitterMs);
+	return Math.max(policy.minDelayMs, Math.min(base + jitter, policy.maxDelayMs));
+}
+
+export interface RetryResult {
+	outcome: HttpOutcome;
+	attempts: number;
+	totalWaitMs: number;
+	/** true when the last outcome was retryable but maxAttempts was reached */
+	exhausted: boolean;
+	/** Each wait between attempts, in ms */
+	waits: number[];
+}
+
+/**
+ * Run `attemptFn` until it returns a non-retryable outcome or maxAttempts is reached.
+ * `attemptFn` must never throw for HTTP/network failures: it returns an HttpOutcome instead.
+ */
+export async function withRetry(
+	attemptFn: (attempt: number) => Promise<HttpOutcome>,
+	policyIn: Partial<RetryPolicy> & Pick<RetryPolicy, 'sleep'>,
+	onRetry?: (info: { attempt: number; outcome: HttpOutcome; waitMs: number }) => void,
+): Promise<RetryResult> {
+	const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...stripUndefined(policyIn) } as RetryPolicy;
+	const maxAttempts = Math.max(1, Math.floor(policy.maxAttempts));
+	const waits: number[] = [];
+	let totalWaitMs = 0;
+	let attempt = 0;
+	for (;;) {
+		attempt++;
+		const outcome = await attemptFn(attempt);
+		if (!isRetryableOutcome(outcome)) {
+			return { outcome, attempts: attempt, totalWaitMs, exhausted: false, waits };
+		}
+		if (attempt >= maxAttempts) {
+			return { outcome, attempts: attempt, totalWaitMs, exhausted: true, waits };
+		}
+		const waitMs = computeDelayMs(attempt, outcome, policy);
+		onRetry?.({ attempt, outcome, waitMs });
+		waits.push(waitMs);
+		totalWaitMs += waitMs;
+		await policy.sleep(waitMs);
+	}
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+	const out: Partial<T> = {};
+	for (const [k, v] of Object.entries(value)) {
+		if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+	}
+	return out;
+}

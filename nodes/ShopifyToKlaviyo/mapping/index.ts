@@ -1,0 +1,55 @@
+/**
+ * Shopify → Klaviyo mapping: which rule handles which Shopify topic.
+ *
+ * Pure functions, no n8n: `mapDelivery(delivery, options)` returns the Klaviyo requests to
+ * send (main output) or why there is nothing to send (Skipped output). Malformed payloads
+ * throw a MappingError whose message names the field.
+ */
+import type { ShopifyDeliveryItem } from '../../shared/contract';
+import { MapContext, type MappingResult } from './context';
+import { mapCheckout } from './checkout';
+import { mapEmailConsent, mapSmsConsent } from './consent';
+import { mapCustomer } from './customer';
+import { resolveOptions, type MappingOptionsInput } from './options';
+import { mapOrder } from './order';
+import { mapCustomerDelete, mapRedact } from './privacy';
+import { mapRefund } from './refund';
+import { isRecord, MappingError, type Json } from './util';
+
+type Mapper = (payload: Json, ctx: MapContext) => MappingResult;
+
+export const MAPPERS: Record<string, Mapper> = {
+	'customers/create': mapCustomer,
+	'customers/update': mapCustomer,
+	'customers/delete': mapCustomerDelete,
+	'customers/redact': mapRedact,
+	'customers_email_marketing_consent/update': mapEmailConsent,
+	'customers_marketing_consent/update': mapSmsConsent,
+	'orders/create': mapOrder,
+	'orders/updated': mapOrder,
+	'orders/fulfilled': mapOrder,
+	'orders/cancelled': mapOrder,
+	'refunds/create': mapRefund,
+	'checkouts/create': mapCheckout,
+	'checkouts/update': mapCheckout,
+};
+
+export const SUPPORTED_TOPICS = Object.keys(MAPPERS);
+
+export type DeliveryInput = Pick<ShopifyDeliveryItem, 'topic' | 'payload'> & Partial<ShopifyDeliveryItem>;
+
+export function mapDelivery(delivery: DeliveryInput, options: MappingOptionsInput = {}): MappingResult {
+	const topic = String(delivery.topic ?? '').trim().toLowerCase();
+	const idempotencyKey = delivery.idempotencyKey ?? `${delivery.shop ?? 'unknown-shop'}:${topic}:${delivery.eventId ?? delivery.webhookId ?? 'no-event-id'}`;
+	const ctx = new MapContext(topic, resolveOptions(options), idempotencyKey, delivery.shop);
+	const mapper = MAPPERS[topic];
+	if (!mapper) return ctx.skip(`topic "${topic || '(none)'}" is not mapped to Klaviyo (supported: ${SUPPORTED_TOPICS.join(', ')})`);
+	if (!isRecord(delivery.payload)) throw new MappingError(topic, '(body)', 'is not a JSON object');
+	return mapper(delivery.payload, ctx);
+}
+
+export { MappingError } from './util';
+export type { MappingResult } from './context';
+export { DEFAULT_METRIC_NAMES, DEFAULT_OPTIONS, resolveOptions } from './options';
+export type { MappingOptions, MappingOptionsInput, MetricNames } from './options';
+export { uniqueIds } from './ids';

@@ -1,0 +1,299 @@
+/**
+ * Orders → Klaviyo events, following Klaviyo's own Shopify integration:
+ *
+ *   orders/create     → "Placed Order" + one "Ordered Product" per line item
+ *   orders/fulfilled  → "Fulfilled Order"
+ *   orders/cancelled  → "Cancelled Order" (+ "Refunded Order" for each refund it carries)
+ *   orders/updated    → "Fulfilled Order" when fulfillment_status is "fulfilled",
+ *                       "Cancelled Order" when cancelled_at is set,
+ *                       "Refunded Order" for each refund in refunds[];
+ *                       nothing of these → Skipped ("no status change to report")
+ *
+ * Every event has a unique_id derived from Shopify ids (ids.ts), so Shopify re-deliveries and
+ * the same fact reported by two topics are recorded once.
+ *
+ * Why these values:
+ *   - OrderId is the Shopify order id as a string (ids can exceed JavaScript's safe integers).
+ *   - OrderNumber is the order `name` ("#1001"), what the customer sees in Shopify's emails,
+ *     not `order_number` (1001), which lacks the store's prefix/suffix.
+ *   - Money is in the SHOP currency (`total_price`, `price`: Shopify's shop-money fields) with
+ *     value_currency = order.currency, so Klaviyo revenue reports add up in one currency.
+ *     When the buyer paid in another currency, PresentmentCurrency and PresentmentValue say
+ *     what they saw.
+ *   - time is the order's created_at converted to UTC ("2023-01-01T10:30:00-05:00" →
+ *     "2023-01-01T15:30:00Z").
+ *   - Properties Shopify does not supply (a null SKU, no shipping address…) are left out.
+ */
+import type { KlaviyoRequestItem } from '../../shared/contract';
+import type { MappingResult, MapContext } from './context';
+import { eventBody } from './event';
+import { identifyBuyer, type EventIdentity } from './identity';
+import { uniqueIds } from './ids';
+import { currencyDecimals, sumMinor, timesQuantity, toMajor, toMinor, toMinorOptional } from './money';
+import { refundEvent } from './refund';
+import { arr, compact, isRecord, MappingError, rec, str, tagList, utcTime, type Json } from './util';
+
+export interface ParsedLine {
+	/** Shopify line item id (or the line's key in checkouts) */
+	id: string;
+	/** The entry in the event's Items list */
+	item: Json;
+	name?: string;
+	quantity: number;
+	rowTotalMinor: number;
+}
+
+/** Whole, non-negative quantity (Shopify sends numbers; a numeric string is accepted). */
+function quantityOf(value: unknown, topic: string, field: string): number {
+	const quantity = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+	if (typeof quantity !== 'number' || !Number.isSafeInteger(quantity) || quantity < 0) {
+		throw new MappingError(topic, field, 'is not a whole number');
+	}
+	return quantity;
+}
+
+/**
+ * line_items[] → Items entries: ProductID, VariantID, SKU, Name, ProductName, VariantName,
+ * Vendor, Quantity, Price, RowTotal (= Price × Quantity, exact). Used by orders and checkouts.
+ */
+export function parseLines(items: unknown, decimals: number, topic: string, field = 'line_items'): ParsedLine[] {
+	if (items !== undefined && items !== null && !Array.isArray(items)) {
+		throw new MappingError(topic, field, 'is not a list');
+	}
+	return arr(items).map((raw, index) => {
+		const path = `${field}[${index}]`;
+		if (!isRecord(raw)) throw new MappingError(topic, path, 'is not an object');
+		const quantity = quantityOf(raw.quantity, topic, `${path}.quantity`);
+		const priceMinor = toMinor(raw.price, decimals, topic, `${path}.price`);
+		const rowTotalMinor = timesQuantity(priceMinor, quantity);
+		const name = str(raw.name) ?? str(raw.title) ?? str(raw.presentment_title);
+		return {
+			id: str(raw.id) ?? str(raw.key) ?? `index-${index}`,
+			name,
+			quantity,
+			rowTotalMinor,
+			item: compact({
+				ProductID: str(raw.product_id),
+				VariantID: str(raw.variant_id),
+				SKU: str(raw.sku),
+				Name: name,
+				ProductName: str(raw.title),
+				VariantName: str(raw.variant_title),
+				Vendor: str(raw.vendor),
+				Quantity: quantity,
+				Price: toMajor(priceMinor, decimals),
+				RowTotal: toMajor(rowTotalMinor, decimals),
+			}),
+		};
+	});
+}
+
+/** "123 Main St, Anytown, CA 90210, United States" — parts Shopify lacks are left out. */
+export function formatAddress(address: unknown): string | undefined {
+	if (!isRecord(address)) return undefined;
+	const region = str(address.province_code) ?? str(address.province);
+	const regionZip = [region, str(address.zip)].filter(Boolean).join(' ');
+	const parts = [str(address.address1), str(address.address2), str(address.city), regionZip, str(address.country) ?? str(address.country_name)];
+	const text = parts.filter((p) => p !== undefined && p !== '').join(', ');
+	return text === '' ? undefined : text;
+}
+
+/** The amount in a Shopify money set (`*_set.shop_money` / `presentment_money`). */
+export function moneySet(set: unknown, which: 'shop_money' | 'presentment_money'): { amount?: unknown; currency?: string } {
+	const money = rec(rec(set)[which]);
+	return { amount: money.amount, currency: str(money.currency_code) ?? str(money.currency) };
+}
+
+/** The pieces of an order every order event shares. */
+export interface OrderFacts {
+	id: string;
+	/** "#1001" (or the id when the order has no name) — used in summaries and reasons */
+	label: string;
+	currency?: string;
+	decimals: number;
+	totalMinor: number;
+	lines: ParsedLine[];
+	/** Properties common to Placed/Fulfilled/Cancelled Order */
+	properties: Json;
+}
+
+export function orderFacts(order: Json, topic: string): OrderFacts {
+	const id = str(order.id);
+	if (!id) throw new MappingError(topic, 'id', 'is missing');
+	const name = str(order.name);
+	const currency = str(order.currency) ?? moneySet(order.total_price_set, 'shop_money').currency;
+	const decimals = currencyDecimals(currency);
+	const totalMinor = toMinor(order.total_price ?? moneySet(order.total_price_set, 'shop_money').amount, decimals, topic, 'total_price');
+	const lines = parseLines(order.line_items, decimals, topic);
+	const discountsMinor = toMinorOptional(order.total_discounts, decimals, topic, 'total_discounts');
+	const discountCodes = arr(order.discount_codes)
+		.map((d) => (isRecord(d) ? str(d.code) : str(d)))
+		.filter((c): c is string => c !== undefined);
+
+	const properties: Json = {
+		OrderId: id,
+		OrderNumber: name,
+		Value: toMajor(totalMinor, decimals),
+		Currency: currency,
+		ItemNames: lines.map((l) => l.name).filter((n): n is string => n !== undefined),
+		ItemCount: sumMinor(lines.map((l) => l.quantity)),
+		Items: lines.map((l) => l.item),
+		DiscountCodes: discountCodes.length > 0 ? discountCodes : undefined,
+		TotalDiscounts: discountsMinor === undefined ? undefined : toMajor(discountsMinor, decimals),
+		SourceName: str(order.source_name),
+		Tags: tagList(order.tags),
+		ShippingAddress: formatAddress(order.shipping_address),
+	};
+
+	// The buyer paid in another currency: keep what they saw, next to the shop-currency value.
+	const presentmentCurrency = str(order.presentment_currency) ?? moneySet(order.total_price_set, 'presentment_money').currency;
+	const presentment = moneySet(order.total_price_set, 'presentment_money');
+	if (presentmentCurrency && currency && presentmentCurrency !== currency && presentment.amount !== undefined) {
+		const pDecimals = currencyDecimals(presentmentCurrency);
+		properties.PresentmentCurrency = presentmentCurrency;
+		properties.PresentmentValue = toMajor(toMinor(presentment.amount, pDecimals, topic, 'total_price_set.presentment_money.amount'), pDecimals);
+	}
+	return { id, label: name ?? id, currency, decimals, totalMinor, lines, properties };
+}
+
+export function mapOrder(order: Json, ctx: MapContext): MappingResult {
+	const facts = orderFacts(order, ctx.topic);
+	if (ctx.options.skipTestOrders && order.test === true) {
+		return ctx.skip(`test order ${facts.label} skipped (Skip Test Orders is on)`);
+	}
+	const identity = identifyBuyer(order, ctx.notes);
+	if (!identity) return ctx.skip(`order ${facts.label} has no email, phone or customer id`);
+
+	const requests: KlaviyoRequestItem[] = [];
+	switch (ctx.topic) {
+		case 'orders/create':
+			requests.push(...placedOrder(order, facts, identity, ctx));
+			break;
+		case 'orders/fulfilled':
+			requests.push(fulfilledOrder(order, facts, identity, ctx));
+			break;
+		case 'orders/cancelled':
+			requests.push(cancelledOrder(order, facts, identity, ctx));
+			requests.push(...orderRefunds(order, facts, identity, ctx));
+			break;
+		default:
+			// orders/updated: report only the status changes the order shows.
+			if (order.fulfillment_status === 'fulfilled') requests.push(fulfilledOrder(order, facts, identity, ctx));
+			if (str(order.cancelled_at)) requests.push(cancelledOrder(order, facts, identity, ctx));
+			requests.push(...orderRefunds(order, facts, identity, ctx));
+	}
+	if (requests.length === 0) return ctx.skip('no status change to report');
+	return ctx.done(requests);
+}
+
+function placedOrder(order: Json, facts: OrderFacts, identity: EventIdentity, ctx: MapContext): KlaviyoRequestItem[] {
+	const { metricNames } = ctx.options;
+	const time = utcTime(order.created_at, ctx.topic, 'created_at');
+	const requests = [
+		ctx.request(
+			'event.create',
+			eventBody(ctx, {
+				metric: metricNames.placedOrder,
+				properties: facts.properties,
+				time,
+				value: toMajor(facts.totalMinor, facts.decimals),
+				currency: facts.currency,
+				uniqueId: uniqueIds.orderPlaced(facts.id),
+				identity,
+			}),
+			`${metricNames.placedOrder} ${facts.label}`,
+		),
+	];
+	if (!ctx.options.lineItemEvents) return requests;
+	facts.lines.forEach((line, index) => {
+		requests.push(
+			ctx.request(
+				'event.create',
+				eventBody(ctx, {
+					metric: metricNames.orderedProduct,
+					properties: {
+						OrderId: facts.id,
+						OrderNumber: facts.properties.OrderNumber,
+						...line.item,
+						Currency: facts.currency,
+						SourceName: facts.properties.SourceName,
+					},
+					time,
+					value: toMajor(line.rowTotalMinor, facts.decimals),
+					currency: facts.currency,
+					uniqueId: uniqueIds.orderedProduct(facts.id, line.id),
+					identity,
+				}),
+				`${metricNames.orderedProduct} ${facts.label} line ${index + 1}`,
+			),
+		);
+	});
+	return requests;
+}
+
+function fulfilledOrder(order: Json, facts: OrderFacts, identity: EventIdentity, ctx: MapContext): KlaviyoRequestItem {
+	const fulfillments = arr(order.fulfillments).filter(isRecord);
+	const collect = (key: string, many?: string) => {
+		const values = fulfillments.flatMap((f) => [str(f[key]), ...arr(many ? f[many] : undefined).map(str)]);
+		const unique = [...new Set(values.filter((v): v is string => v !== undefined))];
+		return unique.length > 0 ? unique : undefined;
+	};
+	// When it was fulfilled: the latest fulfillment, else the order's last update.
+	const fulfilledAt = fulfillments
+		.map((f) => str(f.created_at))
+		.filter((t): t is string => t !== undefined)
+		.sort((a, b) => Date.parse(a) - Date.parse(b))
+		.pop();
+	const metric = ctx.options.metricNames.fulfilledOrder;
+	return ctx.request(
+		'event.create',
+		eventBody(ctx, {
+			metric,
+			properties: compact({
+				...facts.properties,
+				FulfillmentStatus: str(order.fulfillment_status),
+				TrackingCompanies: collect('tracking_company'),
+				TrackingNumbers: collect('tracking_number', 'tracking_numbers'),
+				TrackingURLs: collect('tracking_url', 'tracking_urls'),
+			}),
+			time: utcTime(fulfilledAt ?? order.updated_at, ctx.topic, fulfilledAt ? 'fulfillments[].created_at' : 'updated_at'),
+			value: toMajor(facts.totalMinor, facts.decimals),
+			currency: facts.currency,
+			uniqueId: uniqueIds.orderFulfilled(facts.id),
+			identity,
+		}),
+		`${metric} ${facts.label}`,
+	);
+}
+
+function cancelledOrder(order: Json, facts: OrderFacts, identity: EventIdentity, ctx: MapContext): KlaviyoRequestItem {
+	const metric = ctx.options.metricNames.cancelledOrder;
+	const hasCancelledAt = str(order.cancelled_at) !== undefined;
+	return ctx.request(
+		'event.create',
+		eventBody(ctx, {
+			metric,
+			properties: compact({ ...facts.properties, CancelReason: str(order.cancel_reason) }),
+			time: utcTime(hasCancelledAt ? order.cancelled_at : order.updated_at, ctx.topic, hasCancelledAt ? 'cancelled_at' : 'updated_at'),
+			value: toMajor(facts.totalMinor, facts.decimals),
+			currency: facts.currency,
+			uniqueId: uniqueIds.orderCancelled(facts.id),
+			identity,
+		}),
+		`${metric} ${facts.label}`,
+	);
+}
+
+function orderRefunds(order: Json, facts: OrderFacts, identity: EventIdentity, ctx: MapContext): KlaviyoRequestItem[] {
+	if (order.refunds !== undefined && order.refunds !== null && !Array.isArray(order.refunds)) {
+		throw new MappingError(ctx.topic, 'refunds', 'is not a list');
+	}
+	return arr(order.refunds).map((refund, index) => {
+		if (!isRecord(refund)) throw new MappingError(ctx.topic, `refunds[${index}]`, 'is not an object');
+		return refundEvent(refund, `refunds[${index}].`, ctx, identity, {
+			id: facts.id,
+			name: str(order.name),
+			currency: facts.currency,
+		});
+	});
+}

@@ -1,0 +1,103 @@
+import {
+	accountKeyOf,
+	EndpointLimiter,
+	getLimiter,
+	limiterKeys,
+	mapWithConcurrency,
+	resetLimiters,
+} from '../../../nodes/Klaviyo/transport/limiter';
+import { fakeTime, KEY } from './helpers';
+
+/** Acquire n slots, sleeping as told; returns the send times relative to the start. */
+async function sendTimes(limiter: EndpointLimiter, t: ReturnType<typeof fakeTime>, n: number) {
+	const start = t.now();
+	const times: number[] = [];
+	for (let i = 0; i < n; i++) {
+		const wait = limiter.acquire();
+		if (wait > 0) await t.sleep(wait);
+		times.push(t.now() - start);
+	}
+	return times;
+}
+
+describe('rate limiter', () => {
+	beforeEach(() => resetLimiters());
+
+	it('lets a burst through, then waits for the 1 s window to roll', async () => {
+		const t = fakeTime();
+		const limiter = new EndpointLimiter({ burstPerSecond: 10, steadyPerMinute: 150 }, t.now);
+		const times = await sendTimes(limiter, t, 12);
+		expect(times.slice(0, 10)).toEqual(new Array(10).fill(0));
+		expect(times.slice(10)).toEqual([1000, 1000]);
+	});
+
+	it('enforces the steady (per-minute) limit after the burst allowance is used', async () => {
+		const t = fakeTime();
+		const limiter = new EndpointLimiter({ burstPerSecond: 10, steadyPerMinute: 150 }, t.now);
+		const times = await sendTimes(limiter, t, 170);
+		// 150 in bursts of 10 per second ...
+		expect(times[149]).toBe(14_000);
+		// ... then nothing until the first grant leaves the 60 s window
+		expect(times[150]).toBe(60_000);
+		expect(times[160]).toBe(61_000);
+		// never more than 10 in any 1 s window, never more than 150 in any 60 s window
+		for (let i = 10; i < times.length; i++) expect(times[i] - times[i - 10]).toBeGreaterThanOrEqual(1000);
+		for (let i = 150; i < times.length; i++) expect(times[i] - times[i - 150]).toBeGreaterThanOrEqual(60_000);
+	});
+
+	it('hands concurrent callers increasing waits (reservations)', () => {
+		const t = fakeTime();
+		const limiter = new EndpointLimiter({ burstPerSecond: 3, steadyPerMinute: 60 }, t.now);
+		const waits = [1, 2, 3, 4, 5, 6, 7].map(() => limiter.acquire());
+		expect(waits).toEqual([0, 0, 0, 1000, 1000, 1000, 2000]);
+	});
+
+	it('slows down when RateLimit-Remaining is low and holds when it is 0', () => {
+		const t = fakeTime();
+		const limiter = new EndpointLimiter({ burstPerSecond: 350, steadyPerMinute: 3500 }, t.now);
+		expect(limiter.acquire()).toBe(0);
+		limiter.observe({ 'ratelimit-limit': '100', 'ratelimit-remaining': '3', 'ratelimit-reset': '8' });
+		expect(limiter.acquire()).toBe(2000); // 8 s spread over the 3 remaining (+1)
+		t.advance(2000);
+		expect(limiter.acquire()).toBe(2000);
+		limiter.observe({ 'RateLimit-Limit': '100', 'RateLimit-Remaining': '0', 'RateLimit-Reset': '30' });
+		expect(limiter.acquire()).toBeGreaterThanOrEqual(30_000);
+	});
+
+	it('ignores plentiful RateLimit-Remaining', () => {
+		const t = fakeTime();
+		const limiter = new EndpointLimiter({ burstPerSecond: 350, steadyPerMinute: 3500 }, t.now);
+		limiter.observe({ 'ratelimit-limit': '350', 'ratelimit-remaining': '300', 'ratelimit-reset': '1' });
+		expect([limiter.acquire(), limiter.acquire()]).toEqual([0, 0]);
+	});
+
+	it('is process-wide per account and endpoint, keyed by a hash, never the key', () => {
+		const t = fakeTime();
+		const account = accountKeyOf(KEY);
+		const a = getLimiter(account, 'POST /api/events', { burstPerSecond: 1, steadyPerMinute: 15 }, t.now);
+		const b = getLimiter(account, 'POST /api/events', { burstPerSecond: 1, steadyPerMinute: 15 }, t.now);
+		const c = getLimiter(accountKeyOf('pk_other'), 'POST /api/events', { burstPerSecond: 1, steadyPerMinute: 15 }, t.now);
+		expect(a).toBe(b);
+		expect(a).not.toBe(c);
+		expect(a.acquire()).toBe(0);
+		expect(b.acquire()).toBe(1000);
+		expect(c.acquire()).toBe(0);
+		expect(account).toMatch(/^[0-9a-f]{16}$/);
+		expect(limiterKeys().join(' ')).not.toContain(KEY);
+	});
+
+	it('mapWithConcurrency never runs more than the limit at once and keeps order', async () => {
+		let running = 0;
+		let peak = 0;
+		const result = await mapWithConcurrency([1, 2, 3, 4, 5, 6, 7], 3, async (x) => {
+			running++;
+			peak = Math.max(peak, running);
+			await Promise.resolve();
+			await Promise.resolve();
+			running--;
+			return x * 2;
+		});
+		expect(peak).toBe(3);
+		expect(result).toEqual([2, 4, 6, 8, 10, 12, 14]);
+	});
+});

