@@ -18,7 +18,6 @@ module.exports = {
 			transform: { '^.+\\.ts$': tsJest },
 			globalSetup: '<rootDir>/test/e2e/globalSetup.js',
 			globalTeardown: '<rootDir>/test/e2e/globalTeardown.js',
-			testTimeout: 180000,
 			maxWorkers: 1,
 		},
 	],

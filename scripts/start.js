@@ -88,6 +88,7 @@ async function main() {
 	if (imports.changed.length) {
 		if (fs.existsSync(SYNC_WORKFLOW_FILE)) publish.push(n8n.IDS.syncWorkflow);
 		if (fs.existsSync(path.join(ROOT, 'workflows', 'klaviyo-dead-letter.json'))) publish.push(n8n.IDS.deadLetterWorkflow);
+		if (fs.existsSync(path.join(ROOT, 'workflows', 'klaviyo-dead-letter-replay.json'))) publish.push(n8n.IDS.replayWorkflow);
 	}
 	say(`preparing n8n in ${path.relative(ROOT, userFolder)}/ (package, credentials${imports.changed.length ? `, ${imports.changed.length} workflow(s)` : ''})`);
 	await n8n.prepare({

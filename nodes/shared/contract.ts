@@ -87,7 +87,12 @@ export interface KlaviyoResultItem {
 	notes?: string[];
 }
 
-/** Klaviyo node error output ("continue using error output"): everything needed to replay. */
+/**
+ * Klaviyo node error output ("continue using error output"): everything needed to replay.
+ * On the wire the item's json is `{ error, details }` (details = this minus `error`): n8n 2.41 routes
+ * such an item to the error output intact and merges it over the input item it came from, whereas an
+ * item with a top-level `error` property would have its json replaced by `{ error: message }`.
+ */
 export interface DeadLetterItem {
 	operation: KlaviyoOperation;
 	body: Record<string, unknown>;

@@ -9,6 +9,8 @@ function session() {
 	return { headers: { cookie: s.cookie, 'browser-id': s.browserId } };
 }
 
+jest.setTimeout(180000);
+
 describe('foundation: the pinned n8n with this package', () => {
 	it('runs n8n 2.41.1', async () => {
 		const s = stack();
@@ -28,27 +30,6 @@ describe('foundation: the pinned n8n with this package', () => {
 			]),
 		);
 		expect(creds).toEqual(expect.arrayContaining(['shopifyWebhookApi', 'klaviyoPrivateKeyApi']));
-	});
-
-	it('the Klaviyo credential test passes inside n8n against the sandbox, and fails on a wrong key', async () => {
-		const s = stack();
-		const test = (privateKey) =>
-			axios.post(
-				`${s.baseUrl}/rest/credentials/test`,
-				{
-					credentials: {
-						id: 'probe',
-						name: 'probe',
-						type: 'klaviyoPrivateKeyApi',
-						data: { privateKey, revision: '2026-10-15', baseUrl: s.klaviyoUrl },
-					},
-				},
-				session(),
-			);
-		const ok = await test(s.klaviyoKey);
-		expect(ok.data.data.status).toBe('OK');
-		const bad = await test('pk_wrong');
-		expect(bad.data.data.status).toBe('Error');
 	});
 
 	it('the public API answers (used by the tests to count executions)', async () => {

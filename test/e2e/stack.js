@@ -87,7 +87,7 @@ async function startStack({ name = 'e2e', port = 5700, klaviyoPort = 5701, klavi
 		KLAVIYO_API_URL: klaviyo.url,
 	};
 	const hasSync = workflows && fs.existsSync(path.join(ROOT, 'workflows', 'shopify-to-klaviyo.json'));
-	const publish = hasSync ? [n8n.IDS.syncWorkflow, n8n.IDS.deadLetterWorkflow] : [];
+	const publish = hasSync ? [n8n.IDS.syncWorkflow, n8n.IDS.deadLetterWorkflow, n8n.IDS.replayWorkflow] : [];
 	await n8n.prepare({
 		runtime,
 		env,

@@ -21,7 +21,10 @@ module.exports = function codeNode() {
 			.join(' — ');
 	}
 
-	return $input.all().map(({ json: d }) => {
+	return $input.all().map(({ json: item }) => {
+		// the Klaviyo node's error output: { error, details: { operation, body, attempts, … } },
+		// merged by n8n over the input item it came from
+		const d = { ...item, ...(item.details || {}), error: item.error };
 		const attributes = (d.body && d.body.data && d.body.data.attributes) || {};
 		const key = attributes.unique_id ? `${d.operation}:${attributes.unique_id}` : `${d.operation}:${fnv1a(JSON.stringify(d.body || {}))}`;
 		const request = {

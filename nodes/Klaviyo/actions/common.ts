@@ -164,11 +164,19 @@ export class OutputCollector {
 	failure(itemIndex: number, json: DeadLetterItem, error?: Error): void {
 		const nodeError = error ?? toNodeApiError(this.ctx.getNode(), json.error, this.secrets, itemIndex);
 		if (!this.firstError) this.firstError = nodeError;
+		// Shape matters (n8n 2.41 WorkflowExecute): an item with a top-level `error` gets its json
+		// replaced by `{ error: message }` (normalizeNodeErrors), losing the request. An item whose
+		// json has only `error` / `details` keys is routed to the error output intact, merged over
+		// the paired input item. So: `{ error, details }` with everything needed to replay.
+		const { error: info, ...details } = json;
 		this.push(itemIndex, {
-			json: json as unknown as IDataObject,
-			error: nodeError as INodeExecutionData['error'],
+			json: { error: { ...info }, details } as unknown as IDataObject,
 			pairedItem: { item: itemIndex },
 		});
+	}
+
+	private failedCount(): number {
+		return this.slots.flat().filter((d) => d && (d.json as IDataObject).details !== undefined && (d.json as IDataObject).error !== undefined).length;
 	}
 
 	private push(itemIndex: number, data: INodeExecutionData): void {
@@ -177,6 +185,7 @@ export class OutputCollector {
 
 	finish(): INodeExecutionData[] {
 		if (this.firstError && !this.ctx.continueOnFail()) throw this.firstError;
+		if (this.firstError) this.ctx.logger.warn(`Klaviyo: ${this.failedCount()} item(s) failed; sent to the error output`);
 		return this.slots.flatMap((s) => s ?? []);
 	}
 }

@@ -41,10 +41,20 @@ async function run(options: Parameters<typeof fakeContext>[0]): Promise<INodeExe
 }
 
 /** What n8n's WorkflowExecute.handleNodeErrorOutput does with "continue using error output". */
+/** n8n 2.41's rule (WorkflowExecute.handleNodeErrorOutput): json with only error/message/details keys → error output. */
+function isErrorItem(i: INodeExecutionData): boolean {
+	return i.json.error !== undefined && Object.keys(i.json).every((k) => ['error', 'message', 'details'].includes(k));
+}
+
+/** The DeadLetterItem carried by an error-output item ({ error, details }). */
+function deadLetterOf(i: INodeExecutionData): DeadLetterItem {
+	return { ...(i.json.details as object), error: i.json.error } as unknown as DeadLetterItem;
+}
+
 function route(items: INodeExecutionData[]) {
 	return {
-		success: items.filter((i) => !i.error),
-		error: items.filter((i) => i.error),
+		success: items.filter((i) => !isErrorItem(i)),
+		error: items.filter((i) => isErrorItem(i)),
 	};
 }
 
@@ -173,8 +183,8 @@ describe('Mapped Request → Send', () => {
 		expect(success).toHaveLength(1);
 		expect(error).toHaveLength(1);
 		expect(error[0].pairedItem).toEqual({ item: 1 });
-		expect(error[0].error).toBeInstanceOf(NodeApiError);
-		const dead = error[0].json as unknown as DeadLetterItem;
+		expect(isErrorItem(error[0])).toBe(true);
+		const dead = deadLetterOf(error[0]);
 		expect(dead).toMatchObject({
 			operation: 'profile.upsert',
 			body: profileBody({ email: 'bad' }),
@@ -194,8 +204,8 @@ describe('Mapped Request → Send', () => {
 			items: [mapped('event.create', eventBody()) as unknown as IDataObject],
 			continueOnFail: true,
 		});
-		expect(out[0].error).toBeDefined();
-		expect(out[0].json).toMatchObject({ attempts: 2, error: { status: 503 } });
+		expect(isErrorItem(out[0])).toBe(true);
+		expect(deadLetterOf(out[0])).toMatchObject({ attempts: 2, error: { status: 503 } });
 		expect(sleeps).toHaveLength(1);
 	});
 
@@ -223,8 +233,8 @@ describe('Mapped Request → Send', () => {
 			items: [{ operation: 'nope', body: {} }],
 			continueOnFail: true,
 		});
-		expect(out[0].error).toBeDefined();
-		expect((out[0].json as unknown as DeadLetterItem).error.message).toMatch(/no valid "operation"/);
+		expect(isErrorItem(out[0])).toBe(true);
+		expect(deadLetterOf(out[0]).error.message).toMatch(/no valid "operation"/);
 	});
 
 	it('keeps at most Concurrency requests in flight', async () => {
@@ -289,7 +299,7 @@ describe('field-based operations build valid bodies', () => {
 
 	it('Profile without identifier is an input error', async () => {
 		const out = await run({ params: { resource: 'profile', operation: 'createOrUpdate' }, continueOnFail: true });
-		expect(out[0].error).toBeDefined();
+		expect(isErrorItem(out[0])).toBe(true);
 		expect(fake.sent).toHaveLength(0);
 	});
 
@@ -326,7 +336,7 @@ describe('field-based operations build valid bodies', () => {
 			params: { resource: 'event', operation: 'create', metricName: 'X', email: 'a@b.co', eventProperties: '{nope' },
 			continueOnFail: true,
 		});
-		expect((out[0].json as unknown as DeadLetterItem).error.message).toMatch(/not valid JSON/);
+		expect(deadLetterOf(out[0]).error.message).toMatch(/not valid JSON/);
 	});
 
 	it.each([
@@ -424,8 +434,8 @@ describe('Bulk → Create Events in Bulk', () => {
 		const items = [mapped('event.create', eventBody({ uniqueId: 'A' }), 0), { operation: 'profile.upsert', body: {} }];
 		const out = await run({ params: params(), items: items as unknown as IDataObject[], continueOnFail: true });
 		expect(out).toHaveLength(2);
-		expect(out.every((o) => o.error)).toBe(true);
-		const dead = out[0].json as unknown as DeadLetterItem;
+		expect(out.every((o) => isErrorItem(o))).toBe(true);
+		const dead = deadLetterOf(out[0]);
 		expect(dead).toMatchObject({ operation: 'event.create', body: eventBody({ uniqueId: 'A' }) });
 		expect(dead.error.hint).toBe('the key lacks the scope events:write needed for POST /api/event-bulk-create-jobs');
 	});
@@ -507,7 +517,7 @@ describe('Bulk → Import Profiles in Bulk', () => {
 			items: [mapped('profile.upsert', profileBody()) as unknown as IDataObject],
 			continueOnFail: true,
 		});
-		expect(out[0].error).toBeDefined();
-		expect(out[0].json).toMatchObject({ operation: 'profile.upsert', error: { message: /cancelled/ } });
+		expect(isErrorItem(out[0])).toBe(true);
+		expect(deadLetterOf(out[0])).toMatchObject({ operation: 'profile.upsert', error: { message: /cancelled/ } });
 	});
 });
