@@ -16,6 +16,7 @@ const SPEC_CANDIDATES = [
 	process.env.KLAVIYO_OPENAPI_SPEC,
 	path.resolve(__dirname, '..', '..', '..', 'shared', 'klaviyo-openapi', 'stable.json'),
 	path.resolve(__dirname, '..', '..', 'shared', 'klaviyo-openapi', 'stable.json'),
+	path.resolve(__dirname, 'klaviyo-openapi', 'stable.json'),
 ].filter(Boolean);
 
 /** Schema of the request body of each endpoint we call. */
