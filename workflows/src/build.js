@@ -247,6 +247,23 @@ const markRow = (id, name, position, columns) => ({
 	},
 });
 
+/** An IF node with one "string equals" condition. */
+const ifEquals = (id, name, position, conditionId, leftValue, rightValue) => ({
+	id,
+	name,
+	type: 'n8n-nodes-base.if',
+	typeVersion: 2.2,
+	position,
+	parameters: {
+		conditions: {
+			options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+			conditions: [{ id: conditionId, leftValue, rightValue, operator: { type: 'string', operation: 'equals' } }],
+			combinator: 'and',
+		},
+		options: {},
+	},
+});
+
 const replay = {
 	id: IDS.replay,
 	name: 'Replay Klaviyo dead letters',
@@ -310,28 +327,7 @@ const replay = {
 			position: [-160, 400],
 			parameters: { jsCode: code('replay-rebuild') },
 		},
-		{
-			id: 'c3f2e8f0-3d9a-4b77-9e83-8f2b3c4d5e05',
-			name: 'Delivery or request?',
-			type: 'n8n-nodes-base.if',
-			typeVersion: 2.2,
-			position: [60, 400],
-			parameters: {
-				conditions: {
-					options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
-					conditions: [
-						{
-							id: 'kind-is-delivery',
-							leftValue: '={{ $json.letter.kind }}',
-							rightValue: 'delivery',
-							operator: { type: 'string', operation: 'equals' },
-						},
-					],
-					combinator: 'and',
-				},
-				options: {},
-			},
-		},
+		ifEquals('c3f2e8f0-3d9a-4b77-9e83-8f2b3c4d5e05', 'Delivery or request?', [60, 400], 'kind-is-delivery', '={{ $json.letter.kind }}', 'delivery'),
 		{
 			id: 'c3f2e8f0-3d9a-4b77-9e83-8f2b3c4d5e06',
 			name: 'Shopify to Klaviyo',
@@ -350,28 +346,7 @@ const replay = {
 			position: [820, 420],
 			parameters: { jsCode: code('replay-outcome') },
 		},
-		{
-			id: 'c3f2e8f0-3d9a-4b77-9e83-8f2b3c4d5e09',
-			name: 'Letter failed again?',
-			type: 'n8n-nodes-base.if',
-			typeVersion: 2.2,
-			position: [1040, 420],
-			parameters: {
-				conditions: {
-					options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
-					conditions: [
-						{
-							id: 'status-is-failed',
-							leftValue: '={{ $json.status }}',
-							rightValue: 'failed',
-							operator: { type: 'string', operation: 'equals' },
-						},
-					],
-					combinator: 'and',
-				},
-				options: {},
-			},
-		},
+		ifEquals('c3f2e8f0-3d9a-4b77-9e83-8f2b3c4d5e09', 'Letter failed again?', [1040, 420], 'status-is-failed', '={{ $json.status }}', 'failed'),
 		markRow('c3f2e8f0-3d9a-4b77-9e83-8f2b3c4d5e10', 'Mark failed again', [1260, 340], {
 			status: 'failed',
 			error: '={{ $json.error }}',
