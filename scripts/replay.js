@@ -26,14 +26,20 @@ async function replay({ baseUrl, apiKey, replayToken, timeoutMs = 120000, log = 
 		return { replayed: 0, rows: [] };
 	}
 	log(`replaying ${before.length} dead letter(s)…`);
+	const latestReplay = async () => {
+		const ex = await axios.get(`${baseUrl}/api/v1/executions`, { headers, params: { workflowId: n8n.IDS.replayWorkflow, limit: 1 } });
+		return ex.data.data[0];
+	};
+	// execution ids grow: the replay we start is the first one newer than the newest one now
+	const previous = await latestReplay();
+	const previousId = previous ? Number(previous.id) : 0;
 	const started = Date.now();
 	const res = await axios.post(`${baseUrl}/webhook/klaviyo-dead-letters/replay`, {}, { headers: { 'x-replay-token': replayToken }, validateStatus: () => true });
 	if (res.status >= 300) throw new Error(`the replay workflow answered HTTP ${res.status}: is "Replay Klaviyo dead letters" published?`);
-	// wait for the replay execution to finish
+	// wait for that replay execution to finish
 	for (;;) {
-		const ex = await axios.get(`${baseUrl}/api/v1/executions`, { headers, params: { workflowId: n8n.IDS.replayWorkflow, limit: 1 } });
-		const last = ex.data.data[0];
-		if (last && new Date(last.startedAt).getTime() >= started - 2000 && last.finished !== undefined && last.stoppedAt) break;
+		const last = await latestReplay();
+		if (last && Number(last.id) > previousId && last.stoppedAt) break;
 		if (Date.now() - started > timeoutMs) throw new Error('timed out waiting for the replay workflow');
 		await sleep(500);
 	}

@@ -97,11 +97,15 @@ describe('sync workflow in real n8n', () => {
 				},
 			],
 		};
+		// Shopify's refunds/create for the same refund carries no customer: it is skipped (with the
+		// reason), and the Refunded Order event comes once, from the order's refunds[]
+		const refundCreated = { ...cancelled.refunds[0], note: null, restock: false };
 		const deliveries = [
 			['customers/create', customer, 'evt-c1'],
 			['orders/create', order, 'evt-o1'],
 			['orders/updated', fulfilled, 'evt-o2'],
 			['orders/updated', cancelled, 'evt-o3'],
+			['refunds/create', refundCreated, 'evt-r1'],
 		];
 		const before = (await executions(SYNC)).length;
 		for (let round = 0; round < 3; round++) {
@@ -110,7 +114,8 @@ describe('sync workflow in real n8n', () => {
 				expect(res.status).toBe(200);
 			}
 		}
-		await settledExecutions(SYNC, before + deliveries.length * 3);
+		const ex = await settledExecutions(SYNC, before + deliveries.length * 3);
+		expect(ex.slice(0, deliveries.length * 3).map((e) => e.status)).toEqual(Array(deliveries.length * 3).fill('success'));
 		const state = await klaviyoState();
 		const uniqueIds = state.events.map((e) => e.unique_id).sort();
 		expect(uniqueIds).toEqual(
