@@ -11,9 +11,9 @@ import type { MappingResult, MapContext } from './context';
 import { eventBody } from './event';
 import { identifyBuyer } from './identity';
 import { uniqueIds } from './ids';
-import { currencyDecimals, sumMinor, toMajor, toMinor, toMinorOptional } from './money';
-import { moneySet, parseLines } from './order';
-import { arr, compact, isRecord, str, utcTime, type Json } from './util';
+import { currencyDecimals, toMajor, toMinor } from './money';
+import { cartSummary, moneySet, parseLines } from './order';
+import { compact, str, utcTime, type Json } from './util';
 
 export function mapCheckout(checkout: Json, ctx: MapContext): MappingResult {
 	const token = str(checkout.token);
@@ -25,10 +25,6 @@ export function mapCheckout(checkout: Json, ctx: MapContext): MappingResult {
 	const decimals = currencyDecimals(currency);
 	const totalMinor = toMinor(checkout.total_price, decimals, ctx.topic, 'total_price');
 	const lines = parseLines(checkout.line_items, decimals, ctx.topic);
-	const discountsMinor = toMinorOptional(checkout.total_discounts, decimals, ctx.topic, 'total_discounts');
-	const discountCodes = arr(checkout.discount_codes)
-		.map((d) => (isRecord(d) ? str(d.code) : str(d)))
-		.filter((c): c is string => c !== undefined);
 
 	const metric = ctx.options.metricNames.checkoutStarted;
 	const body = eventBody(ctx, {
@@ -38,12 +34,7 @@ export function mapCheckout(checkout: Json, ctx: MapContext): MappingResult {
 			CheckoutURL: str(checkout.abandoned_checkout_url) ?? str(checkout.recovery_url),
 			Value: toMajor(totalMinor, decimals),
 			Currency: currency,
-			ItemNames: lines.map((l) => l.name).filter((n): n is string => n !== undefined),
-			ItemCount: sumMinor(lines.map((l) => l.quantity)),
-			Items: lines.map((l) => l.item),
-			DiscountCodes: discountCodes.length > 0 ? discountCodes : undefined,
-			TotalDiscounts: discountsMinor === undefined ? undefined : toMajor(discountsMinor, decimals),
-			SourceName: str(checkout.source_name),
+			...cartSummary(checkout, lines, decimals, ctx.topic),
 		}),
 		time: utcTime(checkout.created_at, ctx.topic, 'created_at'),
 		value: toMajor(totalMinor, decimals),

@@ -104,6 +104,25 @@ export function moneySet(set: unknown, which: 'shop_money' | 'presentment_money'
 	return { amount: money.amount, currency: str(money.currency_code) ?? str(money.currency) };
 }
 
+/**
+ * What orders and checkouts both say about the cart: ItemNames, ItemCount, Items, DiscountCodes,
+ * TotalDiscounts, SourceName (undefined entries are dropped by compact()).
+ */
+export function cartSummary(cart: Json, lines: ParsedLine[], decimals: number, topic: string): Json {
+	const discountsMinor = toMinorOptional(cart.total_discounts, decimals, topic, 'total_discounts');
+	const discountCodes = arr(cart.discount_codes)
+		.map((d) => (isRecord(d) ? str(d.code) : str(d)))
+		.filter((c): c is string => c !== undefined);
+	return {
+		ItemNames: lines.map((l) => l.name).filter((n): n is string => n !== undefined),
+		ItemCount: sumMinor(lines.map((l) => l.quantity)),
+		Items: lines.map((l) => l.item),
+		DiscountCodes: discountCodes.length > 0 ? discountCodes : undefined,
+		TotalDiscounts: discountsMinor === undefined ? undefined : toMajor(discountsMinor, decimals),
+		SourceName: str(cart.source_name),
+	};
+}
+
 /** The pieces of an order every order event shares. */
 export interface OrderFacts {
 	id: string;
@@ -125,22 +144,13 @@ export function orderFacts(order: Json, topic: string): OrderFacts {
 	const decimals = currencyDecimals(currency);
 	const totalMinor = toMinor(order.total_price ?? moneySet(order.total_price_set, 'shop_money').amount, decimals, topic, 'total_price');
 	const lines = parseLines(order.line_items, decimals, topic);
-	const discountsMinor = toMinorOptional(order.total_discounts, decimals, topic, 'total_discounts');
-	const discountCodes = arr(order.discount_codes)
-		.map((d) => (isRecord(d) ? str(d.code) : str(d)))
-		.filter((c): c is string => c !== undefined);
 
 	const properties: Json = {
 		OrderId: id,
 		OrderNumber: name,
 		Value: toMajor(totalMinor, decimals),
 		Currency: currency,
-		ItemNames: lines.map((l) => l.name).filter((n): n is string => n !== undefined),
-		ItemCount: sumMinor(lines.map((l) => l.quantity)),
-		Items: lines.map((l) => l.item),
-		DiscountCodes: discountCodes.length > 0 ? discountCodes : undefined,
-		TotalDiscounts: discountsMinor === undefined ? undefined : toMajor(discountsMinor, decimals),
-		SourceName: str(order.source_name),
+		...cartSummary(order, lines, decimals, topic),
 		Tags: tagList(order.tags),
 		ShippingAddress: formatAddress(order.shipping_address),
 	};
