@@ -29,23 +29,24 @@ function defaults(props: Array<{ name: string; default: unknown }>) {
 }
 
 /** Builds the credential test request n8n would send: test.request + authenticate headers. */
-function testRequest(
+async function testRequest(
 	cred: KlaviyoPrivateKeyApi | ShopifyWebhookApi,
 	credentials: ICredentialDataDecryptedObject,
-): IHttpRequestOptions {
+): Promise<IHttpRequestOptions> {
 	const req = cred.test.request;
 	const headers: Record<string, string> = {};
 	for (const [k, v] of Object.entries(req.headers ?? {})) headers[k] = String(resolve(v, credentials));
-	for (const [k, v] of Object.entries(cred.authenticate.properties.headers ?? {})) {
-		headers[k] = String(resolve(v, credentials));
-	}
-	return {
+	const options: IHttpRequestOptions = {
 		method: req.method,
 		baseURL: String(resolve(req.baseURL, credentials)),
 		url: String(req.url),
 		headers,
 		body: req.body,
 	};
+	const auth = cred.authenticate;
+	if (typeof auth === 'function') return await auth(credentials, options);
+	for (const [k, v] of Object.entries(auth.properties.headers ?? {})) headers[k] = String(resolve(v, credentials));
+	return options;
 }
 
 async function send(req: IHttpRequestOptions) {
@@ -88,7 +89,7 @@ describe('Klaviyo credential (klaviyoPrivateKeyApi)', () => {
 		})
 			.get('/api/accounts/')
 			.reply(200, { data: [{ type: 'account', id: 'AbC123' }] });
-		const res = await send(testRequest(cred, credentials));
+		const res = await send(await testRequest(cred, credentials));
 		expect(res.status).toBe(200);
 		expect(scope.isDone()).toBe(true);
 	});
@@ -102,7 +103,7 @@ describe('Klaviyo credential (klaviyoPrivateKeyApi)', () => {
 		const scope = nock('http://127.0.0.1:5680').get('/api/accounts/').reply(401, {
 			errors: [{ status: 401, code: 'not_authenticated', detail: 'Incorrect authentication credentials.' }],
 		});
-		const res = await send(testRequest(cred, credentials));
+		const res = await send(await testRequest(cred, credentials));
 		expect(res.status).toBe(401);
 		expect(scope.isDone()).toBe(true);
 	});
@@ -140,7 +141,7 @@ describe('Shopify credential (shopifyWebhookApi)', () => {
 		})
 			.post('/admin/api/2026-10/graphql.json', { query: '{ shop { name } }' })
 			.reply(200, { data: { shop: { name: 'My Store' } } });
-		const res = await send(testRequest(cred, credentials));
+		const res = await send(await testRequest(cred, credentials));
 		expect(res.data.data.shop.name).toBe('My Store');
 		expect(scope.isDone()).toBe(true);
 	});
