@@ -16,6 +16,9 @@ module.exports = {
 			roots: ['<rootDir>/test/e2e'],
 			testMatch: ['**/*.test.ts', '**/*.test.js'],
 			transform: { '^.+\\.ts$': tsJest },
+			// E2E_MODE=queue (npm test's second pass): the same tests against n8n in queue mode, plus
+			// the queue-only ones (queue-*.test.js), which the main-mode pass leaves out
+			testPathIgnorePatterns: process.env.E2E_MODE === 'queue' ? ['/node_modules/'] : ['/node_modules/', '/queue-[^/]*\\.test\\.js$'],
 			globalSetup: '<rootDir>/test/e2e/globalSetup.js',
 			globalTeardown: '<rootDir>/test/e2e/globalTeardown.js',
 			maxWorkers: 1,

@@ -4,7 +4,7 @@ const crypto = require('node:crypto');
 const axios = require('axios');
 const { readStackInfo } = require('./stack');
 
-const stack = () => readStackInfo(process.env.E2E_STACK || 'e2e');
+const stack = () => readStackInfo(process.env.E2E_STACK || (process.env.E2E_MODE === 'queue' ? 'e2e-queue' : 'e2e'));
 
 function sign(raw, secret) {
 	return crypto.createHmac('sha256', secret).update(raw).digest('base64');
