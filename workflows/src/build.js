@@ -90,7 +90,7 @@ const sync = {
 			id: 'a1f0c6de-1b7e-4f55-9c61-6d0f1a2b3c01',
 			name: 'Shopify Webhook Trigger',
 			type: `${PKG}.shopifyWebhookTrigger`,
-			typeVersion: 1,
+			typeVersion: 2,
 			position: [-360, 300],
 			webhookId: '6b0d2c4e-8a3f-4d51-b7e9-2f4c6a8d0e13',
 			parameters: { path: 'shopify' },

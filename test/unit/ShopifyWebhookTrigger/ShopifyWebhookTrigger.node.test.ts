@@ -2,7 +2,8 @@ import { createHmac } from 'crypto';
 
 import axios from 'axios';
 import nock from 'nock';
-import type { IHookFunctions, IHttpRequestOptions, IWebhookFunctions } from 'n8n-workflow';
+import type { IHookFunctions, IHttpRequestOptions, INode, IWebhookFunctions } from 'n8n-workflow';
+import { resolveWebhookDescriptionField } from 'n8n-workflow';
 
 import { ShopifyWebhookTrigger } from '../../../nodes/ShopifyWebhookTrigger/ShopifyWebhookTrigger.node';
 import type { ShopifyDeliveryItem } from '../../../nodes/shared/contract';
@@ -87,6 +88,17 @@ function deliveryHeaders(body: string, overrides: Record<string, string> = {}) {
 }
 
 describe('ShopifyWebhookTrigger description', () => {
+	it('declares the webhook path so n8n resolves it without its expression engine', () => {
+		const webhook = new ShopifyWebhookTrigger().description.webhooks![0];
+		// the editor still reads the template; n8n's backend resolves it natively for static parameters
+		expect(webhook.path).toBe('={{$parameter["path"]}}');
+		const node = { parameters: { path: 'shopify', topics: ['orders/create'] } } as unknown as INode;
+		expect(resolveWebhookDescriptionField(node, webhook, 'path')).toEqual({ resolved: true, value: 'shopify' });
+		// a path the user wrote as an expression falls back to the engine, as before
+		const dynamic = { parameters: { path: '={{ "shop-" + 1 }}' } } as unknown as INode;
+		expect(resolveWebhookDescriptionField(dynamic, webhook, 'path')).toEqual({ resolved: false });
+	});
+
 	const { description } = new ShopifyWebhookTrigger();
 
 	it('exposes a full-path POST webhook answered on receipt', () => {
