@@ -25,9 +25,18 @@ class WindowBucket {
 	private readonly grants: number[] = [];
 
 	constructor(
-		private readonly capacity: number,
-		private readonly windowMs: number,
+		private capacity: number,
+		readonly windowMs: number,
 	) {}
+
+	get size(): number {
+		return this.capacity;
+	}
+
+	/** Lower the capacity (never raise it above what was configured). */
+	shrinkTo(capacity: number): void {
+		if (capacity >= 1 && capacity < this.capacity) this.capacity = Math.floor(capacity);
+	}
 
 	/** Earliest time ≥ `at` at which a token is free. */
 	availableAt(at: number): number {
@@ -90,7 +99,9 @@ export class EndpointLimiter {
 	 * until reset; when nothing is left, hold every request until reset.
 	 */
 	observe(headers: HeaderMap): void {
-		const limit = firstNumber(headerValue(headers, 'ratelimit-limit'));
+		const limitHeader = headerValue(headers, 'ratelimit-limit');
+		this.adoptAdvertisedWindows(limitHeader);
+		const limit = firstNumber(limitHeader);
 		const remaining = firstNumber(headerValue(headers, 'ratelimit-remaining'));
 		const reset = firstNumber(headerValue(headers, 'ratelimit-reset'));
 		if (limit === undefined || remaining === undefined || limit <= 0) return;
@@ -105,6 +116,32 @@ export class EndpointLimiter {
 			this.spacingMs = resetMs / (remaining + 1);
 		}
 	}
+
+	private adoptAdvertisedWindows(limitHeader: string | undefined): void {
+		for (const { limit, windowS } of windowsOf(limitHeader)) {
+			if (windowS * 1000 === this.burst.windowMs) this.burst.shrinkTo(limit);
+			else if (windowS * 1000 === this.steady.windowMs) this.steady.shrinkTo(limit);
+		}
+	}
+
+	/** The limits in force (documented, or lower when Klaviyo advertised less). */
+	current(): { burstPerSecond: number; steadyPerMinute: number } {
+		return { burstPerSecond: this.burst.size, steadyPerMinute: this.steady.size };
+	}
+}
+
+/**
+ * RateLimit-Limit may list the account's windows: "87, 87;w=1, 875;w=60". When Klaviyo advertises a
+ * smaller budget than the documented one (an account whose limits are lower, or shared), pace to it
+ * from then on instead of earning 429s. Only ever lowers the limits.
+ */
+function windowsOf(value: string | undefined): Array<{ limit: number; windowS: number }> {
+	if (!value) return [];
+	const out: Array<{ limit: number; windowS: number }> = [];
+	for (const m of value.matchAll(/(\d+(?:\.\d+)?)\s*;\s*w\s*=\s*(\d+(?:\.\d+)?)/g)) {
+		out.push({ limit: parseFloat(m[1]), windowS: parseFloat(m[2]) });
+	}
+	return out;
 }
 
 function firstNumber(value: string | undefined): number | undefined {

@@ -64,6 +64,21 @@ describe('rate limiter', () => {
 		expect(limiter.acquire()).toBeGreaterThanOrEqual(30_000);
 	});
 
+	it('adopts a smaller budget advertised in RateLimit-Limit windows, never a larger one', () => {
+		const t = fakeTime();
+		const limiter = new EndpointLimiter({ burstPerSecond: 350, steadyPerMinute: 3500 }, t.now);
+		limiter.observe({ 'ratelimit-limit': '87, 87;w=1, 875;w=60', 'ratelimit-remaining': '80', 'ratelimit-reset': '1' });
+		expect(limiter.current()).toEqual({ burstPerSecond: 87, steadyPerMinute: 875 });
+		const waits = Array.from({ length: 88 }, () => limiter.acquire());
+		expect(waits.slice(0, 87).every((w) => w === 0)).toBe(true);
+		expect(waits[87]).toBe(1000); // the 88th in the same second waits for the advertised window
+		limiter.observe({ 'ratelimit-limit': '1000, 1000;w=1, 10000;w=60', 'ratelimit-remaining': '999', 'ratelimit-reset': '1' });
+		expect(limiter.current()).toEqual({ burstPerSecond: 87, steadyPerMinute: 875 });
+		// other windows and malformed values are ignored
+		limiter.observe({ 'ratelimit-limit': '5;w=3600, abc;w=1', 'ratelimit-remaining': '5', 'ratelimit-reset': '1' });
+		expect(limiter.current()).toEqual({ burstPerSecond: 87, steadyPerMinute: 875 });
+	});
+
 	it('ignores plentiful RateLimit-Remaining', () => {
 		const t = fakeTime();
 		const limiter = new EndpointLimiter({ burstPerSecond: 350, steadyPerMinute: 3500 }, t.now);
