@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
+import type { ICredentialsDecrypted, IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
 import type { EndpointSpec } from './endpoints';
 import { ENDPOINTS } from './endpoints';
 import type { Clock } from './limiter';
@@ -47,6 +47,11 @@ interface CredentialInfo {
 	accountKey: string;
 	/** Values that must never leave this module in errors or logs */
 	secrets: string[];
+	/**
+	 * The decrypted credential, read once per node run and handed to each request: without it n8n
+	 * reads and decrypts the credential from its database again for every request.
+	 */
+	decrypted: ICredentialsDecrypted;
 }
 
 const credentialCache = new WeakMap<object, CredentialInfo>();
@@ -57,10 +62,12 @@ export async function credentialInfo(ctx: IExecuteFunctions): Promise<Credential
 	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
 	const privateKey = String(credentials.privateKey ?? '');
 	const baseUrl = String(credentials.baseUrl || 'https://a.klaviyo.com').replace(/\/+$/, '');
+	const reference = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
 	const info: CredentialInfo = {
 		baseUrl,
 		accountKey: accountKeyOf(`${baseUrl}|${privateKey}`),
 		secrets: privateKey ? [privateKey] : [],
+		decrypted: { id: reference?.id ?? '', name: reference?.name ?? '', type: CREDENTIAL_TYPE, data: credentials },
 	};
 	credentialCache.set(ctx, info);
 	return info;
@@ -121,14 +128,14 @@ export function classifyError(error: unknown): HttpOutcome {
 /** One HTTP attempt. Never throws for HTTP or network failures. */
 export async function sendOnce(
 	ctx: IExecuteFunctions,
-	baseUrl: string,
+	credential: Pick<CredentialInfo, 'baseUrl' | 'decrypted'>,
 	req: KlaviyoRequest,
 	timeoutMs: number,
 ): Promise<HttpOutcome> {
 	try {
 		const response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, {
 			method: req.method,
-			url: `${baseUrl}${req.path}`,
+			url: `${credential.baseUrl}${req.path}`,
 			body: req.body,
 			qs: req.qs,
 			json: true,
@@ -139,7 +146,7 @@ export async function sendOnce(
 				'Content-Type': 'application/vnd.api+json',
 				accept: 'application/vnd.api+json',
 			},
-		})) as { statusCode?: number; status?: number; headers?: HeaderMap; body?: unknown };
+		}, { credentialsDecrypted: credential.decrypted })) as { statusCode?: number; status?: number; headers?: HeaderMap; body?: unknown };
 		const status = response.statusCode ?? response.status ?? 0;
 		return { kind: 'response', status, headers: response.headers ?? {}, body: parseBody(response.body) };
 	} catch (error) {
@@ -179,9 +186,9 @@ export async function klaviyoRequest(
 	req: KlaviyoRequest,
 	settings: TransportSettings,
 ): Promise<KlaviyoCallResult> {
-	const { baseUrl, accountKey } = await credentialInfo(ctx);
+	const credential = await credentialInfo(ctx);
 	const endpoint = endpointFor(req);
-	const limiter = getLimiter(accountKey, `${endpoint.method} ${endpoint.path}`, endpoint, settings.now);
+	const limiter = getLimiter(credential.accountKey, `${endpoint.method} ${endpoint.path}`, endpoint, settings.now);
 	const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 	let limiterWaitMs = 0;
 	const result = await withRetry(
@@ -191,7 +198,7 @@ export async function klaviyoRequest(
 				limiterWaitMs += wait;
 				await settings.sleep(wait);
 			}
-			const outcome = await sendOnce(ctx, baseUrl, req, timeoutMs);
+			const outcome = await sendOnce(ctx, credential, req, timeoutMs);
 			if (outcome.kind === 'response') limiter.observe(outcome.headers);
 			return outcome;
 		},

@@ -30,6 +30,8 @@ export interface SentRequest {
 	body: unknown;
 	headers: Record<string, unknown>;
 	timeout?: number;
+	/** The decrypted credential the transport handed over (so n8n need not read it again), if any */
+	credentialsDecrypted?: { type?: string; data?: Record<string, unknown> };
 }
 
 export interface FakeOptions {
@@ -44,6 +46,8 @@ export interface FakeContext {
 	sent: SentRequest[];
 	/** Highest number of requests in flight at once */
 	peak: () => number;
+	/** How often the node read its credential (n8n decrypts it from the database each time) */
+	credentialReads: () => number;
 	/** Every body sent to an endpoint with a request schema, with its validation errors (should be []) */
 	invalid: () => Array<{ method: string; path: string; errors: string[] }>;
 }
@@ -57,6 +61,7 @@ export interface FakeContext {
 export function fakeContext(options: FakeOptions = {}): FakeContext {
 	const sent: SentRequest[] = [];
 	let inFlight = 0;
+	let credentialReads = 0;
 	let peak = 0;
 	const items: INodeExecutionData[] = (options.items ?? [{}]).map((json) => ({ json }));
 	const credentials = { privateKey: KEY, baseUrl: BASE, revision: '2026-10-15', ...(options.credentials ?? {}) };
@@ -69,6 +74,7 @@ export function fakeContext(options: FakeOptions = {}): FakeContext {
 		this: unknown,
 		credentialType: string,
 		req: IHttpRequestOptions,
+		additional?: { credentialsDecrypted?: { type?: string; data?: Record<string, unknown> } },
 	) {
 		if (credentialType !== 'klaviyoPrivateKeyApi') throw new Error(`unexpected credential ${credentialType}`);
 		const headers: Record<string, unknown> = {
@@ -77,7 +83,14 @@ export function fakeContext(options: FakeOptions = {}): FakeContext {
 			revision: credentials.revision,
 		};
 		const url = new URL(req.url);
-		sent.push({ method: req.method ?? 'GET', path: url.pathname, body: req.body, headers, timeout: req.timeout });
+		sent.push({
+			method: req.method ?? 'GET',
+			path: url.pathname,
+			body: req.body,
+			headers,
+			timeout: req.timeout,
+			credentialsDecrypted: additional?.credentialsDecrypted,
+		});
 		inFlight++;
 		peak = Math.max(peak, inFlight);
 		try {
@@ -109,7 +122,10 @@ export function fakeContext(options: FakeOptions = {}): FakeContext {
 		getNodeParameter: (name: string, i: number, fallback?: unknown) => getParam(name, i, fallback),
 		getNode: () => NODE,
 		continueOnFail: () => options.continueOnFail ?? false,
-		getCredentials: async () => credentials,
+		getCredentials: async () => {
+			credentialReads++;
+			return credentials;
+		},
 		helpers: { httpRequestWithAuthentication },
 		logger: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
 	} as unknown as IExecuteFunctions;
@@ -117,6 +133,7 @@ export function fakeContext(options: FakeOptions = {}): FakeContext {
 		ctx,
 		sent,
 		peak: () => peak,
+		credentialReads: () => credentialReads,
 		invalid: () =>
 			sent
 				.map((r) => ({ method: r.method, path: r.path, errors: openapi.validateRequest(r.method, r.path, r.body) }))

@@ -71,6 +71,16 @@ describe('klaviyoRequest', () => {
 		expect(fake.sent[0].timeout).toBe(2000);
 	});
 
+	it('reads the credential once per node run and hands it to every request', async () => {
+		api().post('/api/events').times(3).reply(202);
+		for (let i = 0; i < 3; i++) await sendOperation(fake.ctx, 'event.create', eventBody(), settings());
+		expect(fake.credentialReads()).toBe(1);
+		expect(fake.sent).toHaveLength(3);
+		for (const sent of fake.sent) {
+			expect(sent.credentialsDecrypted).toMatchObject({ type: 'klaviyoPrivateKeyApi', data: { privateKey: KEY } });
+		}
+	});
+
 	it('returns the response body of profile-import', async () => {
 		api()
 			.post('/api/profile-import', validBody('POST', '/api/profile-import'))
