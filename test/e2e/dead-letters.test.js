@@ -9,7 +9,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const axios = require('axios');
-const { stack, deliver, executions, klaviyoState, klaviyoReset, waitFor, sleep } = require('./helpers');
+const { stack, deliver, executions, klaviyoState, klaviyoReset, waitFor, sleep, deadLetters, settledExecutions } = require('./helpers');
 const { replay } = require('../../scripts/replay');
 
 const fixture = (name) => JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'shopify', name), 'utf8'));
@@ -18,22 +18,6 @@ const DEAD_LETTER = 'KlaviyoDeadLet01';
 
 function apiHeaders() {
 	return { 'X-N8N-API-KEY': stack().apiKey };
-}
-
-async function deadLetters() {
-	const s = stack();
-	const res = await axios.get(`${s.baseUrl}/api/v1/data-tables/${s.tableId}/rows`, { headers: apiHeaders(), params: { limit: 250 } });
-	return res.data.data;
-}
-
-async function finished(workflowId, count) {
-	return waitFor(
-		async () => {
-			const ex = await executions(workflowId);
-			return ex.length >= count && ex.every((e) => e.stoppedAt) ? ex : false;
-		},
-		{ what: `${count} finished execution(s) of ${workflowId}`, timeoutMs: 90000 },
-	);
 }
 
 jest.setTimeout(180000);
@@ -55,7 +39,7 @@ describe('dead letters from failed executions (Error Trigger path)', () => {
 
 		// Shopify still gets its 200 at once: the failure happens after the acknowledgement
 		expect((await deliver('orders/create', order, { eventId })).status).toBe(200);
-		const sync = await finished(SYNC, syncBefore + 1);
+		const sync = await settledExecutions(SYNC, syncBefore + 1);
 		expect(sync[0].status).toBe('error');
 
 		const letter = await waitFor(
@@ -79,8 +63,8 @@ describe('dead letters from failed executions (Error Trigger path)', () => {
 
 		// Shopify retries the same delivery (same event id): still one row
 		expect((await deliver('orders/create', order, { eventId })).status).toBe(200);
-		await finished(SYNC, syncBefore + 2);
-		await finished(DEAD_LETTER, dlqBefore + 2);
+		await settledExecutions(SYNC, syncBefore + 2);
+		await settledExecutions(DEAD_LETTER, dlqBefore + 2);
 		await sleep(500);
 		expect((await deadLetters()).filter((r) => r.idempotencyKey === idempotencyKey)).toHaveLength(1);
 
@@ -130,7 +114,7 @@ describe('dead letters from failed executions (Error Trigger path)', () => {
 		};
 		const before = (await executions(SYNC)).length;
 		expect((await deliver('refunds/create', refund, { eventId: 'evt-refund-alone' })).status).toBe(200);
-		const ex = await finished(SYNC, before + 1);
+		const ex = await settledExecutions(SYNC, before + 1);
 		expect(ex[0].status).toBe('success');
 		const full = await axios.get(`${stack().baseUrl}/api/v1/executions/${ex[0].id}`, { headers: apiHeaders(), params: { includeData: true } });
 		const runData = full.data.data.resultData.runData;

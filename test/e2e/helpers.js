@@ -75,4 +75,31 @@ async function waitFor(fn, { timeoutMs = 60000, intervalMs = 300, what = 'condit
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-module.exports = { stack, sign, deliver, n8nApi, executions, klaviyoState, klaviyoReset, waitFor, sleep };
+/** Every row of the dead-letter Data Table (through n8n's public API, all pages). */
+async function deadLetters() {
+	const s = stack();
+	const rows = [];
+	let cursor;
+	do {
+		const res = await axios.get(`${s.baseUrl}/api/v1/data-tables/${s.tableId}/rows`, {
+			headers: { 'X-N8N-API-KEY': s.apiKey },
+			params: { limit: 250, cursor },
+		});
+		rows.push(...res.data.data);
+		cursor = res.data.nextCursor;
+	} while (cursor);
+	return rows;
+}
+
+/** Wait until a workflow has at least `count` executions and all of them have finished. */
+async function settledExecutions(workflowId, count, { timeoutMs = 90000 } = {}) {
+	return waitFor(
+		async () => {
+			const ex = await executions(workflowId);
+			return ex.length >= count && ex.every((e) => e.stoppedAt) ? ex : false;
+		},
+		{ what: `${count} finished execution(s) of ${workflowId}`, timeoutMs },
+	);
+}
+
+module.exports = { stack, sign, deliver, n8nApi, executions, klaviyoState, klaviyoReset, waitFor, sleep, deadLetters, settledExecutions };

@@ -7,33 +7,14 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const axios = require('axios');
-const { stack, deliver, executions, klaviyoState, klaviyoReset, waitFor, sleep } = require('./helpers');
+const { stack, deliver, executions, klaviyoState, klaviyoReset, waitFor, sleep, deadLetters, settledExecutions } = require('./helpers');
 const { replay } = require('../../scripts/replay');
 
 const fixture = (name) => JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'shopify', name), 'utf8'));
 const SYNC = 'ShopifyKlaviyo01';
 
-async function settledExecutions(workflowId, count) {
-	return waitFor(
-		async () => {
-			const ex = await executions(workflowId);
-			return ex.length >= count && ex.every((e) => e.stoppedAt) ? ex : false;
-		},
-		{ what: `${count} finished execution(s) of ${workflowId}` },
-	);
-}
-
 async function faults(rules) {
 	await axios.post(`${stack().klaviyoUrl}/__admin/faults`, rules);
-}
-
-async function deadLetters() {
-	const s = stack();
-	const res = await axios.get(`${s.baseUrl}/api/v1/data-tables/${s.tableId}/rows`, {
-		headers: { 'X-N8N-API-KEY': s.apiKey },
-		params: { limit: 250 },
-	});
-	return res.data.data;
 }
 
 jest.setTimeout(180000);
