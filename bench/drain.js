@@ -14,7 +14,7 @@
  * Expected events per order: Placed Order + one Ordered Product per line item (the blueprint
  * order has 2 → 3 events; nodes/ShopifyToKlaviyo/mapping/order.ts).
  *
- *   npm run build && node bench/drain.js [--orders 5000] [--concurrency 50] [--settings tuned,defaults]
+ *   npm run build && node bench/drain.js [--orders 5000] [--concurrency 50] [--settings lazy,defaults]
  *   env: BENCH_ORDERS, BENCH_CONCURRENCY_DRAIN, BENCH_DRAIN_SETTINGS, BENCH_PORT_DRAIN (default 5764),
  *        BENCH_KLAVIYO_SCALE (--scale: the fake's limits × this, e.g. 0.25 to make Klaviyo the limit on a slow machine)
  *
@@ -130,7 +130,7 @@ function analyse({ state, expected, flow, sent, wait, proc, orders, concurrency,
 async function run({
 	orders = c.option('orders', 'BENCH_ORDERS', 5000),
 	concurrency = c.option('concurrency', 'BENCH_CONCURRENCY_DRAIN', 50),
-	settings = c.option('settings', 'BENCH_DRAIN_SETTINGS', ['tuned']),
+	settings = c.option('settings', 'BENCH_DRAIN_SETTINGS', ['lazy']),
 	port = c.option('port', 'BENCH_PORT_DRAIN', 5764),
 	scale = c.option('scale', 'BENCH_KLAVIYO_SCALE', 1),
 } = {}) {

@@ -8,7 +8,7 @@
  * unique_id: one event per profile, metric and second), duplicates (a node retry re-sends every item
  * of the execution, including the ones already accepted), failed executions, and time.
  *
- *   npm run build && node bench/hand-built.js [--orders 5000] [--concurrency 50] [--settings tuned]
+ *   npm run build && node bench/hand-built.js [--orders 5000] [--concurrency 50] [--settings lazy]
  *   env: BENCH_ORDERS, BENCH_CONCURRENCY_DRAIN, BENCH_HAND_SETTINGS, BENCH_PORT_HAND (default 5768),
  *        BENCH_KLAVIYO_SCALE (--scale, as in bench/drain.js)
  *
@@ -50,7 +50,7 @@ function handBuiltWorkflow(info) {
 async function run({
 	orders = c.option('orders', 'BENCH_ORDERS', 5000),
 	concurrency = c.option('concurrency', 'BENCH_CONCURRENCY_DRAIN', 50),
-	settings = c.option('settings', 'BENCH_HAND_SETTINGS', ['tuned']),
+	settings = c.option('settings', 'BENCH_HAND_SETTINGS', ['lazy']),
 	port = c.option('port', 'BENCH_PORT_HAND', 5768),
 	scale = c.option('scale', 'BENCH_KLAVIYO_SCALE', 1),
 } = {}) {

@@ -10,7 +10,7 @@
  *     concurrent, plus how long the executions behind those acks took to reach Klaviyo (in queue mode
  *     main only enqueues; the workers do the work).
  *
- *   npm run build && node bench/queue.js [--orders 1000] [--seconds 10] [--modes main,queue1,queue2] [--settings tuned]
+ *   npm run build && node bench/queue.js [--orders 1000] [--seconds 10] [--modes main,queue1,queue2] [--settings lazy]
  *   env: BENCH_QUEUE_ORDERS, BENCH_QUEUE_SECONDS, BENCH_QUEUE_MODES, BENCH_QUEUE_SETTINGS, BENCH_CONCURRENCY,
  *        BENCH_PORT_QUEUE (default 5790; workers use +2…+5), BENCH_REDIS_PORT (default 6395)
  *
@@ -34,7 +34,7 @@ async function run({
 	warmup = c.option('warmup', 'BENCH_WARMUP', 3),
 	concurrency = c.option('concurrency', 'BENCH_CONCURRENCY', [10, 50]).map(Number),
 	modes = c.option('modes', 'BENCH_QUEUE_MODES', ['main', 'queue1', 'queue2']),
-	settings = c.option('settings', 'BENCH_QUEUE_SETTINGS', 'tuned'),
+	settings = c.option('settings', 'BENCH_QUEUE_SETTINGS', 'lazy'),
 	port = c.option('port', 'BENCH_PORT_QUEUE', 5790),
 	redisPort = c.option('redis-port', 'BENCH_REDIS_PORT', 6395),
 } = {}) {

@@ -11,10 +11,10 @@
  * the limit here. After each of our cells the script waits until every acked order's events reached
  * the fake ("tail": seconds from the end of the cell until the last event).
  *
- *   npm run build && node bench/webhook.js [--seconds 15] [--warmup 3] [--concurrency 10,50] [--settings defaults,tuned]
+ *   npm run build && node bench/webhook.js [--seconds 15] [--warmup 3] [--concurrency 10,50] [--settings defaults,lazy,tuned]
  *   env: BENCH_SECONDS, BENCH_WARMUP, BENCH_CONCURRENCY, BENCH_WEBHOOK_SETTINGS, BENCH_PORT (default 5760)
  *
- * Settings (n8n env): defaults | save-none | tuned (see bench/lib/common.js SETTINGS).
+ * Settings (n8n env): defaults | save-none | lazy | tuned (see bench/lib/common.js SETTINGS).
  * Prints a table; writes bench/out/webhook.json.
  */
 const c = require('./lib/common');
@@ -54,7 +54,7 @@ async function run({
 	seconds = c.option('seconds', 'BENCH_SECONDS', 15),
 	warmup = c.option('warmup', 'BENCH_WARMUP', 3),
 	concurrency = c.option('concurrency', 'BENCH_CONCURRENCY', [10, 50]).map(Number),
-	settings = c.option('settings', 'BENCH_WEBHOOK_SETTINGS', ['defaults', 'tuned']),
+	settings = c.option('settings', 'BENCH_WEBHOOK_SETTINGS', ['defaults', 'lazy', 'tuned']),
 	port = c.option('port', 'BENCH_PORT', 5760),
 } = {}) {
 	const machine = c.machineInfo();
