@@ -25,6 +25,10 @@ function log(msg) {
 }
 
 async function startFakeKlaviyo({ port, args = [], logFile }) {
+	// a leftover server on the port would answer the readiness check below in place of ours
+	if ((await n8n.httpGet(`http://127.0.0.1:${port}/__admin/state`)).status !== 0) {
+		throw new Error(`port ${port} is already in use (a fake Klaviyo left from an earlier run?): stop it or pick another port`);
+	}
 	const fd = fs.openSync(logFile, 'a');
 	const child = spawn(
 		process.execPath,
@@ -95,6 +99,9 @@ async function startStack({
 	fs.rmSync(dir, { recursive: true, force: true });
 	fs.mkdirSync(dir, { recursive: true });
 	const runtime = await n8n.ensureRuntime();
+	if ((await n8n.httpGet(`http://127.0.0.1:${port}/healthz`)).status !== 0) {
+		throw new Error(`port ${port} is already in use (an n8n left from an earlier run?): stop it or pick another port`);
+	}
 	const t0 = Date.now();
 	const started = []; // { what, stop } newest last: stopped in reverse order, also when starting fails
 	const stopAll = async () => {
