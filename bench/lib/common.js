@@ -253,23 +253,10 @@ async function withStack(opts, fn) {
 /** Log in as the owner and create a public-API key that may create and publish workflows. */
 async function workflowApiKey(baseUrl) {
 	const { DEFAULT_OWNER } = require('../../scripts/lib/n8n');
-	const browserId = crypto.randomUUID();
-	const login = await axios.post(
-		`${baseUrl}/rest/login`,
-		{ emailOrLdapLoginId: DEFAULT_OWNER.email, password: DEFAULT_OWNER.password },
-		{ headers: { 'browser-id': browserId } },
-	);
-	const cookie = (login.headers['set-cookie'] || []).map((c) => c.split(';')[0]).join('; ');
-	const res = await axios.post(
-		`${baseUrl}/rest/api-keys`,
-		{
-			label: `bench-${Date.now()}`,
-			expiresAt: null,
-			scopes: ['workflow:create', 'workflow:read', 'workflow:list', 'workflow:activate', 'execution:read', 'execution:list'],
-		},
-		{ headers: { cookie, 'browser-id': browserId } },
-	);
-	return res.data.data.rawApiKey;
+	const { login, createApiKey } = require('../../scripts/lib/provision');
+	const session = await login(baseUrl, DEFAULT_OWNER);
+	const scopes = ['workflow:create', 'workflow:read', 'workflow:list', 'workflow:activate', 'execution:read', 'execution:list'];
+	return createApiKey(baseUrl, session, `bench-${Date.now()}`, scopes);
 }
 
 /** Create and publish a workflow (JSON as exported) in a running n8n; waits for its webhook. */

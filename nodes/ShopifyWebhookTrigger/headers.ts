@@ -5,6 +5,8 @@
  * headers without the `X-` prefix (`shopify-topic`, …). Node lower-cases incoming header names,
  * but lookups here are case-insensitive anyway so plain objects in tests behave the same.
  */
+import type { ShopifyDeliveryItem } from '../shared/contract';
+
 export type HeaderBag = Record<string, string | string[] | number | undefined | null>;
 
 export type ShopifyHeaderName =
@@ -16,16 +18,14 @@ export type ShopifyHeaderName =
 	| 'Event-Id'
 	| 'Triggered-At';
 
-export interface ShopifyDeliveryHeaders {
-	topic: string;
-	shop: string;
-	apiVersion: string;
-	webhookId: string;
-	eventId: string;
-	triggeredAt: string;
+/** The delivery metadata the trigger emits (see ShopifyDeliveryItem), plus the signature. */
+export type ShopifyDeliveryHeaders = Pick<
+	ShopifyDeliveryItem,
+	'topic' | 'shop' | 'apiVersion' | 'webhookId' | 'eventId' | 'triggeredAt'
+> & {
 	/** The signature header value, for verification only: never log or echo it. */
 	hmac: string | undefined;
-}
+};
 
 function firstValue(value: HeaderBag[string]): string | undefined {
 	if (Array.isArray(value)) return value.length > 0 ? String(value[0]) : undefined;

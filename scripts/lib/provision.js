@@ -63,18 +63,19 @@ async function apiKeyWorks(baseUrl, apiKey) {
 	return r.status === 200;
 }
 
+/** A new public-API key of the logged-in user (session from login()) with the given scopes. */
+async function createApiKey(baseUrl, session, label, scopes) {
+	const res = await axios.post(`${baseUrl}/rest/api-keys`, { label, expiresAt: null, scopes }, { headers: session.headers });
+	return res.data.data.rawApiKey;
+}
+
 async function ensureApiKey(baseUrl, session, userFolder) {
 	const file = path.join(userFolder, 'api-key.json');
 	if (fs.existsSync(file)) {
 		const { apiKey } = JSON.parse(fs.readFileSync(file, 'utf8'));
 		if (apiKey && (await apiKeyWorks(baseUrl, apiKey))) return apiKey;
 	}
-	const res = await axios.post(
-		`${baseUrl}/rest/api-keys`,
-		{ label: `n8n-nodes-shopify-klaviyo ${new Date().toISOString()}`, expiresAt: null, scopes: API_KEY_SCOPES },
-		{ headers: session.headers },
-	);
-	const apiKey = res.data.data.rawApiKey;
+	const apiKey = await createApiKey(baseUrl, session, `n8n-nodes-shopify-klaviyo ${new Date().toISOString()}`, API_KEY_SCOPES);
 	fs.writeFileSync(file, JSON.stringify({ apiKey }), { mode: 0o600 });
 	return apiKey;
 }
@@ -105,4 +106,4 @@ async function provision({ baseUrl, port, userFolder, owner, n8nApiCredentialId 
 	return { apiKey, tableId, session };
 }
 
-module.exports = { provision, login, DEAD_LETTER_TABLE, DEAD_LETTER_COLUMNS };
+module.exports = { provision, login, createApiKey, DEAD_LETTER_TABLE, DEAD_LETTER_COLUMNS };

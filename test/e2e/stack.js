@@ -7,9 +7,7 @@
  */
 const fs = require('node:fs');
 const path = require('node:path');
-const crypto = require('node:crypto');
 const { spawn } = require('node:child_process');
-const axios = require('axios');
 const n8n = require('../../scripts/lib/n8n');
 const { provision } = require('../../scripts/lib/provision');
 const queue = require('../../scripts/lib/queue');
@@ -44,23 +42,6 @@ async function startFakeKlaviyo({ port, args = [], logFile }) {
 		{ timeoutMs: 20000, what: 'fake Klaviyo' },
 	);
 	return { child, url };
-}
-
-/** Log in as the owner and create a public-API key (to count executions through n8n itself). */
-async function createApiKey(baseUrl, owner = n8n.DEFAULT_OWNER) {
-	const browserId = crypto.randomUUID();
-	const login = await axios.post(
-		`${baseUrl}/rest/login`,
-		{ emailOrLdapLoginId: owner.email, password: owner.password },
-		{ headers: { 'browser-id': browserId } },
-	);
-	const cookie = (login.headers['set-cookie'] || []).map((c) => c.split(';')[0]).join('; ');
-	const res = await axios.post(
-		`${baseUrl}/rest/api-keys`,
-		{ label: `stack-${Date.now()}`, expiresAt: null, scopes: ['workflow:read', 'workflow:list', 'execution:read', 'execution:list'] },
-		{ headers: { cookie, 'browser-id': browserId } },
-	);
-	return { apiKey: res.data.data.rawApiKey, cookie, browserId };
 }
 
 /**
@@ -216,4 +197,4 @@ function readStackInfo(name = 'e2e') {
 	return JSON.parse(fs.readFileSync(path.join(STATE_DIR, `${name}.json`), 'utf8'));
 }
 
-module.exports = { startStack, readStackInfo, createApiKey, WEBHOOK_SECRET, KLAVIYO_KEY, SHOP, STATE_DIR };
+module.exports = { startStack, readStackInfo, WEBHOOK_SECRET, KLAVIYO_KEY, SHOP, STATE_DIR };
