@@ -7,7 +7,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import type { ShopifyDeliveryItem, SkippedItem } from '../shared/contract';
+import type { InvalidDeliveryItem, ObjectStateItem, ShopifyDeliveryItem, SkippedItem } from '../shared/contract';
+import { objectState } from '../shared/objectState';
 import { DEFAULT_METRIC_NAMES, mapDelivery, MappingError, SUPPORTED_TOPICS } from './mapping';
 import type { DeliveryInput } from './mapping';
 import type { MappingOptionsInput, MetricNames } from './mapping/options';
@@ -93,12 +94,13 @@ export class ShopifyToKlaviyo implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: 'Map Shopify webhooks to Klaviyo requests',
-		description: 'Turn Shopify webhook deliveries into ready-to-send Klaviyo events, profiles, subscriptions and deletions',
+		description:
+			'Turn Shopify webhook deliveries into ready-to-send Klaviyo events, profiles, subscriptions and deletions. Outputs: Requests (to the Klaviyo node), Skipped (nothing to send, with the reason), Invalid (a field Shopify sent cannot be mapped: the whole delivery and the field, for the dead-letter queue) and Object State (which Shopify object and how new, for the never-go-backwards record).',
 		defaults: { name: 'Shopify to Klaviyo' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
-		outputNames: ['Requests', 'Skipped'],
+		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main],
+		outputNames: ['Requests', 'Skipped', 'Invalid', 'Object State'],
 		properties: [
 			{
 				displayName: 'Topic',
@@ -181,10 +183,16 @@ export class ShopifyToKlaviyo implements INodeType {
 		const items = this.getInputData();
 		const requests: INodeExecutionData[] = [];
 		const skipped: INodeExecutionData[] = [];
+		const invalid: INodeExecutionData[] = [];
+		const states: INodeExecutionData[] = [];
 
 		for (let i = 0; i < items.length; i++) {
 			const topicOverride = String(this.getNodeParameter('topic', i, '') ?? '').trim();
-			const delivery = toDelivery(items[i].json, topicOverride, i);
+			const json = items[i].json;
+			const delivery = toDelivery(json, topicOverride, i);
+			// a replayed dead letter carries its letter: every output item keeps it, so the outcome is
+			// written to that letter
+			const letter = isRecord(json.letter) ? { letter: json.letter } : {};
 			try {
 				const options: MappingOptionsInput = {
 					lineItemEvents: this.getNodeParameter('lineItemEvents', i, true) as boolean,
@@ -198,12 +206,41 @@ export class ShopifyToKlaviyo implements INodeType {
 					extraProfileProperties: nameValueMap(this.getNodeParameter('extraProfileProperties.property', i, [])),
 				};
 				const result = mapDelivery(delivery, options);
+				const state = objectState(delivery.topic, delivery.payload);
 				for (const request of result.requests) {
-					requests.push({ json: request as unknown as IDataObject, pairedItem: { item: i } });
+					requests.push({
+						json: { ...request, ...(state ? { object: state } : {}), ...letter } as unknown as IDataObject,
+						pairedItem: { item: i },
+					});
 				}
-				if (result.skipped) skipped.push({ json: result.skipped as unknown as IDataObject, pairedItem: { item: i } });
+				if (result.skipped) skipped.push({ json: { ...result.skipped, ...letter } as unknown as IDataObject, pairedItem: { item: i } });
+				if (state && result.requests.length > 0) {
+					const record: ObjectStateItem = {
+						...state,
+						topic: delivery.topic,
+						idempotencyKey: String(delivery.idempotencyKey ?? ''),
+						receivedAt: typeof delivery.receivedAt === 'string' ? delivery.receivedAt : new Date().toISOString(),
+					};
+					states.push({ json: record as unknown as IDataObject, pairedItem: { item: i } });
+				}
 			} catch (error) {
 				const message = error instanceof Error ? error.message : String(error);
+				if (error instanceof MappingError) {
+					// Shopify sent something we cannot map: not a crash. The whole delivery leaves on the
+					// Invalid output with the field named, so it can be dead-lettered, fixed and replayed.
+					const { letter: _letter, ...deliveryJson } = json;
+					const item: InvalidDeliveryItem = {
+						invalid: true,
+						reason: message,
+						field: error.field,
+						topic: delivery.topic,
+						idempotencyKey: delivery.idempotencyKey as string,
+						delivery: deliveryJson as Record<string, unknown>,
+					};
+					if (delivery.shop) item.shop = delivery.shop;
+					invalid.push({ json: { ...item, ...letter } as unknown as IDataObject, pairedItem: { item: i } });
+					continue;
+				}
 				if (this.continueOnFail()) {
 					const item: SkippedItem = {
 						skipped: true,
@@ -212,15 +249,12 @@ export class ShopifyToKlaviyo implements INodeType {
 						idempotencyKey: delivery.idempotencyKey as string,
 					};
 					if (delivery.shop) item.shop = delivery.shop;
-					skipped.push({ json: { ...item, error: message } as unknown as IDataObject, pairedItem: { item: i } });
+					skipped.push({ json: { ...item, ...letter } as unknown as IDataObject, pairedItem: { item: i } });
 					continue;
-				}
-				if (error instanceof MappingError) {
-					throw new NodeOperationError(this.getNode(), message, { itemIndex: i, description: `Field: ${error.field}` });
 				}
 				throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: i });
 			}
 		}
-		return [requests, skipped];
+		return [requests, skipped, invalid, states];
 	}
 }

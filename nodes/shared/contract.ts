@@ -71,6 +71,37 @@ export interface SkippedItem {
 	shop?: string;
 }
 
+/**
+ * Mapper output "Invalid": Shopify sent a field we cannot map. Not a crash and never a silent drop:
+ * the whole delivery and the field travel on, to the dead-letter queue (fix it there, then replay).
+ * (`reason`, not `error`: n8n 2.41 replaces an output item that has a top-level `error` by its message.)
+ */
+export interface InvalidDeliveryItem {
+	invalid: true;
+	/** e.g. "orders/create payload: line_items[0].quantity is not a whole number" */
+	reason: string;
+	/** e.g. "line_items[0].quantity" */
+	field: string;
+	topic: string;
+	idempotencyKey: string;
+	shop?: string;
+	/** The delivery exactly as the mapper received it (the trigger's item), ready to replay */
+	delivery: Record<string, unknown>;
+}
+
+/**
+ * Mapper output "Object State": which Shopify object a mapped delivery describes and how new it is.
+ * Exactly the columns of the `shopify_object_state` Data Table (see nodes/shared/objectState.ts).
+ */
+export interface ObjectStateItem {
+	objectKey: string;
+	updatedAtMs: number;
+	updatedAt: string;
+	topic: string;
+	idempotencyKey: string;
+	receivedAt: string;
+}
+
 /** Klaviyo node success output. */
 export interface KlaviyoResultItem {
 	operation: KlaviyoOperation;

@@ -29,10 +29,10 @@ const items = (...jsons: object[]): INodeExecutionData[] => jsons.map((json) => 
 describe('ShopifyToKlaviyo node', () => {
 	const node = new ShopifyToKlaviyo();
 
-	it('describes two outputs, Requests and Skipped', () => {
+	it('describes four outputs: Requests, Skipped, Invalid and Object State', () => {
 		expect(node.description.name).toBe('shopifyToKlaviyo');
-		expect(node.description.outputNames).toEqual(['Requests', 'Skipped']);
-		expect(node.description.outputs).toHaveLength(2);
+		expect(node.description.outputNames).toEqual(['Requests', 'Skipped', 'Invalid', 'Object State']);
+		expect(node.description.outputs).toHaveLength(4);
 		expect(node.description.usableAsTool).toBe(true);
 	});
 
@@ -81,30 +81,71 @@ describe('ShopifyToKlaviyo node', () => {
 		expectValid([request]);
 	});
 
-	it('bad input: NodeOperationError naming the field, with the item index', async () => {
+	it('bad input: the whole delivery leaves on Invalid with the field named; the execution does not fail and the other items are mapped', async () => {
 		const bad = { ...fixture('order-blueprint.json'), line_items: [{ id: 1, price: 'free', quantity: 1 }] };
-		const ctx = fakeContext(items(delivery('orders/create', fixture('order-blueprint.json')), delivery('orders/create', bad)), {});
-		await expect(node.execute.call(ctx)).rejects.toThrow(NodeOperationError);
-		await expect(node.execute.call(ctx)).rejects.toThrow('orders/create payload: line_items[0].price is not a decimal string');
-		await node.execute.call(ctx).catch((error: NodeOperationError) => {
-			expect(error.context.itemIndex).toBe(1);
+		const badDelivery = delivery('orders/create', bad);
+		const good = { ...fixture('order-blueprint.json'), updated_at: '2023-01-02T10:00:00-05:00' };
+		const ctx = fakeContext(items(delivery('orders/create', good), badDelivery), {});
+		const [requests, skipped, invalid, states] = await node.execute.call(ctx);
+		expect(requests.length).toBeGreaterThan(0);
+		expect(requests.every((r) => (r.pairedItem as { item: number }).item === 0)).toBe(true);
+		expect(skipped).toHaveLength(0);
+		expect(invalid).toHaveLength(1);
+		expect(invalid[0].pairedItem).toEqual({ item: 1 });
+		expect(invalid[0].json).toEqual({
+			invalid: true,
+			reason: 'orders/create payload: line_items[0].price is not a decimal string',
+			field: 'line_items[0].price',
+			topic: 'orders/create',
+			idempotencyKey: badDelivery.idempotencyKey,
+			shop: badDelivery.shop,
+			delivery: badDelivery,
 		});
+		// no top-level `error`: n8n 2.41 would replace the whole item by the message
+		expect(invalid[0].json).not.toHaveProperty('error');
+		// only the mapped delivery records its object state
+		expect(states.map((s) => s.pairedItem)).toEqual([{ item: 0 }]);
 	});
 
-	it('bad input with Continue On Fail: goes to Skipped with the reason', async () => {
-		const bad = { ...fixture('order-blueprint.json'), line_items: [{ id: 1, price: 'free', quantity: 1 }] };
-		const ctx = fakeContext(items(delivery('orders/create', bad), delivery('orders/create', fixture('order-blueprint.json'))), {}, true);
-		const [requests, skipped] = await node.execute.call(ctx);
-		expect(requests).toHaveLength(3);
-		expect(requests.every((r) => (r.pairedItem as { item: number }).item === 1)).toBe(true);
-		expect(skipped).toHaveLength(1);
-		expect(skipped[0].json).toMatchObject({
-			skipped: true,
-			reason: 'orders/create payload: line_items[0].price is not a decimal string',
+	it('Object State: one item per mapped delivery with its object key and time (epoch ms and UTC), none for skipped deliveries', async () => {
+		// the blueprint order has no updated_at: derive one (an order without it has no comparable state)
+		const order = { ...fixture('order-blueprint.json'), updated_at: '2023-01-02T10:00:00-05:00' };
+		const d = { ...delivery('orders/create', order), receivedAt: '2026-12-06T10:00:00.000Z' };
+		const ctx = fakeContext(items(d, delivery('customers/delete', { id: 1 })), {});
+		const [requests, , , states] = await node.execute.call(ctx);
+		const ms = Date.parse(order.updated_at as string);
+		expect(states).toHaveLength(1);
+		expect(states[0].json).toEqual({
+			objectKey: `order:${order.id}`,
+			updatedAtMs: ms,
+			updatedAt: new Date(ms).toISOString(),
 			topic: 'orders/create',
-			idempotencyKey: 'my-store.myshopify.com:orders/create:ev-1',
-			shop: 'my-store.myshopify.com',
+			idempotencyKey: d.idempotencyKey,
+			receivedAt: '2026-12-06T10:00:00.000Z',
 		});
-		expect(skipped[0].pairedItem).toEqual({ item: 0 });
+		// every request of the delivery carries the same object (for the stale check of a replayed request)
+		for (const r of requests) expect(r.json.object).toEqual({ objectKey: `order:${order.id}`, updatedAtMs: ms, updatedAt: new Date(ms).toISOString() });
+	});
+
+	it('a replayed dead letter keeps its letter on every output item', async () => {
+		const letter = { letterId: 'delivery:k1', kind: 'delivery', replays: 2 };
+		const bad = { ...fixture('order-blueprint.json'), line_items: [{ id: 1, price: 'free', quantity: 1 }] };
+		const ctx = fakeContext(
+			items({ ...delivery('orders/create', fixture('order-blueprint.json')), letter }, { ...delivery('orders/create', bad), letter }, { ...delivery('customers/delete', { id: 1 }), letter }),
+			{},
+		);
+		const [requests, skipped, invalid] = await node.execute.call(ctx);
+		for (const item of [...requests, ...skipped, ...invalid]) expect(item.json.letter).toEqual(letter);
+		// the delivery kept for the dead letter does not nest the letter again
+		expect((invalid[0].json.delivery as IDataObject).letter).toBeUndefined();
+	});
+
+	it('an unexpected (non-mapping) failure still fails the node with the item index', async () => {
+		const ctx = fakeContext(items(delivery('orders/create', fixture('order-blueprint.json'))), {
+			metricNames: () => {
+				throw new Error('parameter exploded');
+			},
+		});
+		await expect(node.execute.call(ctx)).rejects.toThrow(NodeOperationError);
 	});
 });
