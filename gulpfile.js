@@ -2,6 +2,8 @@
  * Non-TypeScript build steps (tsc compiles the code; gulp handles the rest):
  *  - icons/*.svg → dist/icons/ (credentials and nodes refer to them as file:../icons/… / file:../../icons/…)
  *  - nodes/**\/*.{svg,png,json} → dist/nodes/ (node codex files and any per-node assets)
+ *  - workflows/*.json → dist/workflows/ (the shipped workflows travel inside the npm package, so a user who
+ *    installed it from the Community Nodes panel can import them from node_modules/<package>/dist/workflows/)
  *  - a check that every icon a built node or credential refers to exists in dist/
  */
 const path = require('node:path');
@@ -14,6 +16,10 @@ function copyIcons() {
 
 function copyNodeAssets() {
 	return src('nodes/**/*.{svg,png,json}', { encoding: false, allowEmpty: true }).pipe(dest('dist/nodes/'));
+}
+
+function copyWorkflows() {
+	return src('workflows/*.json', { encoding: false }).pipe(dest('dist/workflows/'));
 }
 
 function checkIconReferences(done) {
@@ -36,5 +42,5 @@ function checkIconReferences(done) {
 }
 
 exports['build:icons'] = copyIcons;
-exports.build = series(copyIcons, copyNodeAssets, checkIconReferences);
+exports.build = series(copyIcons, copyNodeAssets, copyWorkflows, checkIconReferences);
 exports.default = exports.build;

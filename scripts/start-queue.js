@@ -75,7 +75,7 @@ async function main() {
 		main.on('exit', (code, signal) => {
 			if (!stopping) stop(`n8n main exited (${signal || code})`, code || 1);
 		});
-		await n8n.waitReady(port, { child: main, webhookPath: launch.readyWebhook() });
+		await n8n.waitReady(port, { child: main });
 
 		say(`starting ${workers} n8n worker(s)`);
 		const ws = await Promise.all(
@@ -90,7 +90,7 @@ async function main() {
 			),
 		);
 
-		await launch.provisionRunning({ env, cfg, userFolder, port });
+		await launch.provisionRunning({ env, cfg, userFolder, port, child: main });
 		launch.printBanner({
 			title: 'n8n-nodes-shopify-klaviyo is running in QUEUE MODE',
 			env,

@@ -51,8 +51,8 @@ async function main() {
 		process.exit(code || 1);
 	});
 
-	await n8n.waitReady(port, { child, webhookPath: launch.readyWebhook() });
-	await launch.provisionRunning({ env, cfg, userFolder, port });
+	await n8n.waitReady(port, { child });
+	await launch.provisionRunning({ env, cfg, userFolder, port, child });
 	launch.printBanner({ title: 'n8n-nodes-shopify-klaviyo is running', env, cfg, port, sandbox });
 }
 

@@ -6,21 +6,11 @@
  */
 const fs = require('node:fs');
 const path = require('node:path');
-const crypto = require('node:crypto');
 const { spawnSync } = require('node:child_process');
 const n8n = require('./n8n');
 const { provision, DEAD_LETTER_TABLE } = require('./provision');
 
 const ROOT = n8n.ROOT;
-const WORKFLOWS = path.join(ROOT, 'workflows');
-const SYNC_WORKFLOW_FILE = path.join(WORKFLOWS, 'shopify-to-klaviyo.json');
-const PUBLISHED = [
-	['shopify-to-klaviyo.json', n8n.IDS.syncWorkflow],
-	['klaviyo-dead-letter.json', n8n.IDS.deadLetterWorkflow],
-	['klaviyo-dead-letter-replay.json', n8n.IDS.replayWorkflow],
-];
-
-const fileHash = (p) => crypto.createHash('sha256').update(fs.readFileSync(p)).digest('hex');
 
 function buildPackage(say) {
 	say('building the package');
@@ -71,38 +61,25 @@ function userEnv({ runtime, cfg, userFolder, port, extra = {} }) {
 	});
 }
 
-/**
- * Package, credentials, and the shipped workflows — imported and published only when a shipped file
- * changed since the last import, so edits made in the editor survive restarts. n8n must be stopped.
- */
-async function prepareUserFolder({ runtime, env, cfg, userFolder, port, say }) {
-	const stateFile = path.join(userFolder, 'imported-workflows.json');
-	const state = fs.existsSync(stateFile) ? JSON.parse(fs.readFileSync(stateFile, 'utf8')) : {};
-	const files = fs.existsSync(WORKFLOWS) ? fs.readdirSync(WORKFLOWS).filter((f) => f.endsWith('.json')) : [];
-	const hashes = Object.fromEntries(files.map((f) => [f, fileHash(path.join(WORKFLOWS, f))]));
-	const changed = files.filter((f) => state[f] !== hashes[f]);
-	const publish = changed.length ? PUBLISHED.filter(([f]) => files.includes(f)).map(([, id]) => id) : [];
-	say(`preparing n8n in ${path.relative(ROOT, userFolder)}/ (package, credentials${changed.length ? `, ${changed.length} workflow(s)` : ''})`);
-	await n8n.prepare({
-		runtime,
-		env,
-		userFolder,
-		credentials: n8n.credentialsFromEnv(cfg, { userFolder, port }),
-		workflowsDir: changed.length ? WORKFLOWS : path.join(userFolder, 'no-workflows'),
-		publish,
-	});
-	fs.writeFileSync(stateFile, JSON.stringify(hashes, null, 2));
+/** n8n stopped: the package installed the way n8n's Community Nodes panel installs it. */
+async function prepareUserFolder({ userFolder, say }) {
+	say(`installing the package into ${path.relative(ROOT, userFolder)}/ the way n8n's Community Nodes install does`);
+	await n8n.prepare({ userFolder });
 }
 
-/** Once n8n answers: the API key, the dead-letter table and the n8n API credential. */
-async function provisionRunning({ env, cfg, userFolder, port }) {
-	await provision({
+/**
+ * Once n8n answers: the README's steps (owner login + API key, credentials, the sync workflow imported
+ * and published, the optional crash recovery), then wait for the Shopify webhook.
+ */
+async function provisionRunning({ env, cfg, userFolder, port, child }) {
+	const result = await provision({
 		baseUrl: `http://127.0.0.1:${port}`,
-		port,
 		userFolder,
 		owner: { email: env.N8N_INSTANCE_OWNER_EMAIL, password: ownerPassword(cfg) },
-		n8nApiCredentialId: n8n.IDS.n8nApiCredential,
+		credentials: n8n.credentialsFromEnv(cfg),
 	});
+	await n8n.waitReady(port, { child, webhookPath: 'shopify' });
+	return result;
 }
 
 function printBanner({ title, env, cfg, port, sandbox, extraLines = [] }) {
@@ -123,7 +100,4 @@ function printBanner({ title, env, cfg, port, sandbox, extraLines = [] }) {
 	process.stderr.write(lines.join('\n') + '\n');
 }
 
-/** The production webhook to wait for before saying "ready". */
-const readyWebhook = () => (fs.existsSync(SYNC_WORKFLOW_FILE) ? 'shopify' : undefined);
-
-module.exports = { buildPackage, startSandboxIfNeeded, userEnv, prepareUserFolder, provisionRunning, printBanner, readyWebhook };
+module.exports = { buildPackage, startSandboxIfNeeded, userEnv, prepareUserFolder, provisionRunning, printBanner };

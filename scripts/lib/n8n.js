@@ -14,16 +14,6 @@ const { ensureRuntime, ROOT, RUNTIME_DIR } = require('./runtime');
 const PACKAGE_NAME = require(path.join(ROOT, 'package.json')).name;
 const DEFAULT_OWNER = { email: 'admin@example.com', password: 'Shopify-Klaviyo-1', firstName: 'Admin', lastName: 'User' };
 
-/** Stable ids so exported workflows, credentials and scripts agree. */
-const IDS = {
-	shopifyCredential: 'shopifyCredSync1',
-	klaviyoCredential: 'klaviyoCredSync1',
-	n8nApiCredential: 'n8nApiDeadLett01',
-	replayTokenCredential: 'replayTokenAuth1',
-	syncWorkflow: 'ShopifyKlaviyo01',
-	deadLetterWorkflow: 'KlaviyoDeadLet01',
-	replayWorkflow: 'KlaviyoReplay001',
-};
 
 function log(msg) {
 	process.stderr.write(`[n8n] ${msg}\n`);
@@ -80,30 +70,9 @@ function encryptionKeyFor(userFolder) {
 	return fs.readFileSync(file, 'utf8').trim();
 }
 
-/**
- * Install the built package into <userFolder>/.n8n/nodes/node_modules/<name> exactly like a
- * community install (a copy of package.json + dist/), with n8n-workflow resolving to n8n's own copy.
- */
+/** n8n's Community Nodes install of the built package (scripts/lib/install.js). */
 function installPackage(userFolder) {
-	const dist = path.join(ROOT, 'dist');
-	if (!fs.existsSync(dist)) throw new Error('dist/ is missing: run `npm run build` first');
-	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
-	const modules = path.join(nodesDir, 'node_modules');
-	const target = path.join(modules, PACKAGE_NAME);
-	fs.rmSync(target, { recursive: true, force: true });
-	fs.mkdirSync(target, { recursive: true });
-	fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(target, 'package.json'));
-	fs.cpSync(dist, path.join(target, 'dist'), { recursive: true });
-	// peer dependency → the host n8n's copy (as `npm install --omit=peer` + n8n's own resolution would)
-	const wf = path.join(modules, 'n8n-workflow');
-	fs.rmSync(wf, { recursive: true, force: true });
-	fs.symlinkSync(path.join(RUNTIME_DIR, 'node_modules', 'n8n-workflow'), wf, 'dir');
-	const pkgJson = path.join(nodesDir, 'package.json');
-	fs.writeFileSync(
-		pkgJson,
-		JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [PACKAGE_NAME]: 'file:local' } }, null, 2),
-	);
-	return target;
+	return require('./install').installLikeCommunityNodes(userFolder);
 }
 
 /** Run one n8n CLI command to completion (n8n must not be running on the same database for some). */
@@ -169,21 +138,14 @@ async function waitReady(port, { webhookPath, timeoutMs = 180000, child } = {}) 
 	}
 }
 
-/** Credentials as n8n's import:credentials expects them (data is encrypted on import). */
-/** The token `npm run replay` sends to the replay workflow's webhook (generated once per user folder). */
-function replayTokenFor(userFolder) {
-	fs.mkdirSync(userFolder, { recursive: true });
-	const file = path.join(userFolder, 'replay-token');
-	if (!fs.existsSync(file)) fs.writeFileSync(file, crypto.randomBytes(24).toString('hex'), { mode: 0o600 });
-	return fs.readFileSync(file, 'utf8').trim();
-}
-
-function credentialsFromEnv(env, { userFolder, port } = {}) {
-	const creds = [
-		{
-			id: IDS.shopifyCredential,
-			name: 'Shopify (sync)',
-			type: 'shopifyWebhookApi',
+/**
+ * The two credentials a user creates in the editor, from .env (`cfg`): { shopify, klaviyo }, each
+ * { name, data } as n8n's credentials API takes them.
+ */
+function credentialsFromEnv(env) {
+	return {
+		shopify: {
+			name: 'Shopify account',
 			data: {
 				shopDomain: env.SHOPIFY_SHOP_DOMAIN || 'demo-store.myshopify.com',
 				accessToken: env.SHOPIFY_API_KEY || '',
@@ -192,66 +154,20 @@ function credentialsFromEnv(env, { userFolder, port } = {}) {
 				apiVersion: env.SHOPIFY_API_VERSION || '2026-10',
 			},
 		},
-		{
-			id: IDS.klaviyoCredential,
-			name: 'Klaviyo (sync)',
-			type: 'klaviyoPrivateKeyApi',
+		klaviyo: {
+			name: 'Klaviyo account',
 			data: {
 				privateKey: env.KLAVIYO_PRIVATE_API_KEY || 'pk_sandbox_local_fake_klaviyo',
 				revision: env.KLAVIYO_API_REVISION || '2026-10-15',
 				baseUrl: env.KLAVIYO_API_URL || 'https://a.klaviyo.com',
 			},
 		},
-	];
-	if (userFolder) {
-		creds.push(
-			{
-				id: IDS.n8nApiCredential,
-				name: 'n8n API (dead letters)',
-				type: 'n8nApi',
-				// the real key is set by provision() once n8n is running
-				data: { apiKey: 'set-when-n8n-starts', baseUrl: `http://127.0.0.1:${port}/api/v1` },
-			},
-			{
-				id: IDS.replayTokenCredential,
-				name: 'Dead-letter replay token',
-				type: 'httpHeaderAuth',
-				data: { name: 'x-replay-token', value: replayTokenFor(userFolder) },
-			},
-		);
-	}
-	return creds;
+	};
 }
 
-/**
- * Prepare a user folder: package installed, credentials imported (created or updated),
- * workflows from workflows/ imported, the listed workflows published. n8n must be stopped.
- */
-async function prepare({ runtime, env, userFolder, credentials, workflowsDir = path.join(ROOT, 'workflows'), publish = [] }) {
+/** Prepare a user folder with n8n stopped: the package installed the way n8n's Community Nodes panel does. */
+async function prepare({ userFolder }) {
 	installPackage(userFolder);
-	const tmp = fs.mkdtempSync(path.join(userFolder, 'import-'));
-	try {
-		if (credentials && credentials.length) {
-			const credFile = path.join(tmp, 'credentials.json');
-			fs.writeFileSync(credFile, JSON.stringify(credentials));
-			log('importing credentials');
-			await cli(runtime, env, ['import:credentials', `--input=${credFile}`]);
-		}
-		const files = fs.existsSync(workflowsDir) ? fs.readdirSync(workflowsDir).filter((f) => f.endsWith('.json')) : [];
-		if (files.length) {
-			const wfDir = path.join(tmp, 'workflows');
-			fs.mkdirSync(wfDir);
-			for (const f of files) fs.copyFileSync(path.join(workflowsDir, f), path.join(wfDir, f));
-			log(`importing ${files.length} workflow(s) from ${path.relative(ROOT, workflowsDir) || workflowsDir}`);
-			await cli(runtime, env, ['import:workflow', '--separate', `--input=${wfDir}`]);
-		}
-		for (const id of publish) {
-			log(`publishing workflow ${id}`);
-			await cli(runtime, env, ['publish:workflow', `--id=${id}`]);
-		}
-	} finally {
-		fs.rmSync(tmp, { recursive: true, force: true });
-	}
 }
 
 /** Start n8n (`n8n start`, or `n8n worker` etc. via args). Returns the child process. */
@@ -290,8 +206,6 @@ module.exports = {
 	waitFor,
 	httpGet,
 	credentialsFromEnv,
-	replayTokenFor,
-	IDS,
 	DEFAULT_OWNER,
 	PACKAGE_NAME,
 	ROOT,

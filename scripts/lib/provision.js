@@ -1,35 +1,24 @@
 'use strict';
 /**
- * After n8n is up: what only a running n8n can create.
- *  - a public-API key for the owner (kept in the user folder, re-created if revoked)
- *  - the n8n API credential the dead-letter workflow uses to read a failed execution's input
- *  - the `klaviyo_dead_letters` Data Table (the dead-letter queue, visible and editable in n8n)
+ * After n8n is up: the owner's login and a public-API key (kept in the user folder, re-created if
+ * revoked) — what a user does in Settings → n8n API — then the README's setup steps (scripts/lib/install.js):
+ * credentials, the sync workflow imported and published (it creates its Data Tables), and the optional
+ * crash recovery with an n8n API credential.
  */
 const fs = require('node:fs');
 const path = require('node:path');
 const crypto = require('node:crypto');
 const axios = require('axios');
+const { setUpLikeAUser, DEAD_LETTER_TABLE } = require('./install');
 
-const DEAD_LETTER_TABLE = 'klaviyo_dead_letters';
-const DEAD_LETTER_COLUMNS = [
-	{ name: 'letterId', type: 'string' },
-	{ name: 'status', type: 'string' },
-	{ name: 'kind', type: 'string' },
-	{ name: 'topic', type: 'string' },
-	{ name: 'idempotencyKey', type: 'string' },
-	{ name: 'summary', type: 'string' },
-	{ name: 'payload', type: 'string' },
-	{ name: 'request', type: 'string' },
-	{ name: 'error', type: 'string' },
-	{ name: 'failedNode', type: 'string' },
-	{ name: 'executionId', type: 'string' },
-	{ name: 'attempts', type: 'number' },
-	{ name: 'replays', type: 'number' },
-	{ name: 'lastTriedAt', type: 'string' },
-];
 const API_KEY_SCOPES = [
+	'workflow:create',
 	'workflow:read',
+	'workflow:update',
 	'workflow:list',
+	'workflow:activate',
+	'workflow:deactivate',
+	'credential:create',
 	'execution:read',
 	'execution:list',
 	'dataTable:create',
@@ -80,30 +69,12 @@ async function ensureApiKey(baseUrl, session, userFolder) {
 	return apiKey;
 }
 
-async function ensureDeadLetterTable(baseUrl, apiKey) {
-	const headers = { 'X-N8N-API-KEY': apiKey };
-	const list = await axios.get(`${baseUrl}/api/v1/data-tables`, { headers, params: { limit: 250 } });
-	const found = (list.data.data || []).find((t) => t.name === DEAD_LETTER_TABLE);
-	if (found) return found.id;
-	const res = await axios.post(`${baseUrl}/api/v1/data-tables`, { name: DEAD_LETTER_TABLE, columns: DEAD_LETTER_COLUMNS }, { headers });
-	return res.data.id;
-}
-
-/** Point the n8n API credential (imported with a placeholder) at this instance with the real key. */
-async function updateN8nApiCredential(baseUrl, apiKey, credentialId, port) {
-	await axios.patch(
-		`${baseUrl}/api/v1/credentials/${credentialId}`,
-		{ name: 'n8n API (dead letters)', type: 'n8nApi', data: { apiKey, baseUrl: `http://127.0.0.1:${port}/api/v1` } },
-		{ headers: { 'X-N8N-API-KEY': apiKey } },
-	);
-}
-
-async function provision({ baseUrl, port, userFolder, owner, n8nApiCredentialId }) {
+async function provision({ baseUrl, userFolder, owner, credentials, recovery = true }) {
 	const session = await login(baseUrl, owner);
 	const apiKey = await ensureApiKey(baseUrl, session, userFolder);
-	const tableId = await ensureDeadLetterTable(baseUrl, apiKey);
-	if (n8nApiCredentialId) await updateN8nApiCredential(baseUrl, apiKey, n8nApiCredentialId, port);
-	return { apiKey, tableId, session };
+	// without credentials: only the login and the API key (e.g. a benchmark of a hand-built workflow)
+	const setup = credentials ? await setUpLikeAUser({ baseUrl, apiKey, userFolder, credentials, recovery }) : {};
+	return { apiKey, session, ...setup };
 }
 
-module.exports = { provision, login, createApiKey, DEAD_LETTER_TABLE, DEAD_LETTER_COLUMNS };
+module.exports = { provision, login, createApiKey, DEAD_LETTER_TABLE };

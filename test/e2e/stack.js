@@ -59,6 +59,8 @@ async function startFakeKlaviyo({ port, args = [], logFile }) {
  * @param {number} [o.workerBasePort] queue mode: worker i gets task-runner broker port workerBasePort + 2(i-1)
  *   and health port workerBasePort + 2(i-1) + 1 (default port + 2)
  * @param {number} [o.workerConcurrency] queue mode: jobs per worker (n8n's default 10)
+ * @param {boolean} [o.workflows] set up the sync workflow as the README says (default true)
+ * @param {boolean} [o.recovery] also the optional crash recovery (n8n API credential + workflow; default true)
  *
  * Queue mode, e.g. for a benchmark: `startStack({ name: 'bench-q', port: 5750, klaviyoPort: 5751, mode: 'queue', workers: 2 })`;
  * info.mode, info.workers ([{ index, pid, healthPort, logFile }]) and info.redisPort describe it.
@@ -75,6 +77,7 @@ async function startStack({
 	redisPort = port + 690,
 	workerBasePort = port + 2,
 	workerConcurrency = 10,
+	recovery = true,
 } = {}) {
 	const dir = path.join(STATE_DIR, name);
 	fs.rmSync(dir, { recursive: true, force: true });
@@ -115,7 +118,8 @@ async function startStack({
 			userFolder,
 			port,
 			encryptionKey: n8n.encryptionKeyFor(userFolder),
-			extra: { N8N_LOG_LEVEL: 'warn', ...extraEnv, ...n8nEnv },
+			// the recovery workflow's Klaviyo retry budget, shortened so the worker-kill test need not wait 10 min
+			extra: { N8N_LOG_LEVEL: 'warn', SHOPIFY_KLAVIYO_RETRY_BUDGET_SECONDS: '60', ...extraEnv, ...n8nEnv },
 		});
 		const cfg = {
 			SHOPIFY_SHOP_DOMAIN: SHOP,
@@ -123,20 +127,13 @@ async function startStack({
 			KLAVIYO_PRIVATE_API_KEY: KLAVIYO_KEY,
 			KLAVIYO_API_URL: klaviyo.url,
 		};
-		const hasSync = workflows && fs.existsSync(path.join(ROOT, 'workflows', 'shopify-to-klaviyo.json'));
-		const publish = hasSync ? [n8n.IDS.syncWorkflow, n8n.IDS.deadLetterWorkflow, n8n.IDS.replayWorkflow] : [];
-		await n8n.prepare({
-			runtime,
-			env,
-			userFolder,
-			credentials: n8n.credentialsFromEnv(cfg, { userFolder, port }),
-			workflowsDir: workflows ? path.join(ROOT, 'workflows') : path.join(dir, 'none'),
-			publish,
-		});
+		// the README's steps, as npm start does them (scripts/lib/install.js): the package installed the
+		// way n8n's Community Nodes panel does, then (n8n running) credentials, workflow import, publish
+		await n8n.prepare({ userFolder });
 		const logFile = path.join(dir, 'n8n.log');
 		const child = n8n.startProcess({ runtime, env, logFile });
 		started.push({ what: 'n8n', stop: () => n8n.stopProcess(child) });
-		await n8n.waitReady(port, { child, webhookPath: hasSync ? 'shopify' : undefined });
+		await n8n.waitReady(port, { child });
 		const workerProcs = [];
 		if (mode === 'queue') {
 			// after main: it has migrated the database the workers share. Workers log at info level
@@ -155,13 +152,9 @@ async function startStack({
 			log(`${ws.length} n8n worker(s) ready (health ports ${ws.map((w) => w.healthPort).join(', ')})`);
 		}
 		const baseUrl = `http://127.0.0.1:${port}`;
-		const { apiKey, session, tableId } = await provision({
-			baseUrl,
-			port,
-			userFolder,
-			owner: n8n.DEFAULT_OWNER,
-			n8nApiCredentialId: n8n.IDS.n8nApiCredential,
-		});
+		const setup = await provision({ baseUrl, userFolder, owner: n8n.DEFAULT_OWNER, credentials: workflows ? n8n.credentialsFromEnv(cfg) : undefined, recovery });
+		if (workflows) await n8n.waitReady(port, { child, webhookPath: 'shopify' });
+		const { apiKey, session, tableId, stateTableId, syncWorkflowId, recoveryWorkflowId, credentials } = setup;
 		const { cookie, browserId } = session;
 		log(`n8n ${mode === 'queue' ? `(queue mode, ${workerProcs.length} workers) ` : ''}ready on ${baseUrl} in ${Math.round((Date.now() - t0) / 1000)}s (log: ${path.relative(ROOT, logFile)})`);
 		const info = {
@@ -172,7 +165,10 @@ async function startStack({
 			klaviyoUrl: klaviyo.url,
 			apiKey,
 			tableId,
-			replayToken: n8n.replayTokenFor(userFolder),
+			stateTableId,
+			syncWorkflowId,
+			recoveryWorkflowId,
+			credentials,
 			cookie,
 			browserId,
 			secret: WEBHOOK_SECRET,

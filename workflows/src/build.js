@@ -1,24 +1,66 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * Source of the shipped workflows. `node workflows/src/build.js` writes workflows/*.json.
- * Kept as code so the Code nodes' JavaScript lives in readable files (workflows/src/*.code.js)
- * and the three workflows share ids and names. The JSON files are what users import.
+ * Source of the shipped workflows. `node workflows/src/build.js` (after `npm run build`: it copies the
+ * compiled objectState() into a Code node) writes:
+ *
+ *   workflows/shopify-to-klaviyo.json           the whole sync: live path, dead letters, replay. Imports
+ *                                               anywhere: no workflow, table or credential id to match —
+ *                                               its Data Tables are found by name and created on publish.
+ *   workflows/shopify-to-klaviyo-recovery.json  OPTIONAL crash recovery (lost workers, crashed executions).
+ *                                               A separate file for one reason: it needs n8n's API (an
+ *                                               *n8n API* credential), and n8n 2.41 refuses to publish a
+ *                                               workflow with a node whose credential is missing — so in
+ *                                               the sync it would make that credential mandatory.
+ *
+ * Kept as code so the Code nodes' JavaScript lives in readable files (workflows/src/*.code.js).
+ * A unit test (test/unit/workflows/build.test.js) regenerates both and compares them with the committed files.
  */
 const fs = require('node:fs');
 const path = require('node:path');
 
 const PKG = 'n8n-nodes-shopify-klaviyo';
-const IDS = {
-	sync: 'ShopifyKlaviyo01',
-	deadLetter: 'KlaviyoDeadLet01',
-	replay: 'KlaviyoReplay001',
-	shopifyCred: { id: 'shopifyCredSync1', name: 'Shopify (sync)' },
-	klaviyoCred: { id: 'klaviyoCredSync1', name: 'Klaviyo (sync)' },
-	n8nApiCred: { id: 'n8nApiDeadLett01', name: 'n8n API (dead letters)' },
-	replayCred: { id: 'replayTokenAuth1', name: 'Dead-letter replay token' },
+/** Credential references as the editor writes them; the ids are placeholders the user's choice replaces. */
+const CREDS = {
+	shopify: { shopifyWebhookApi: { id: 'pick-your-shopify-credential', name: 'Shopify account' } },
+	klaviyo: { klaviyoPrivateKeyApi: { id: 'pick-your-klaviyo-credential', name: 'Klaviyo account' } },
+	n8nApi: { n8nApi: { id: 'pick-your-n8n-api-credential', name: 'n8n account' } },
 };
-const TABLE = { __rl: true, mode: 'name', value: 'klaviyo_dead_letters' };
+const DEAD_LETTER_TABLE = 'klaviyo_dead_letters';
+const STATE_TABLE = 'shopify_object_state';
+const DEAD_LETTER_COLUMNS = [
+	['letterId', 'string'],
+	['status', 'string'],
+	['kind', 'string'],
+	['topic', 'string'],
+	['idempotencyKey', 'string'],
+	['summary', 'string'],
+	['payload', 'string'],
+	['request', 'string'],
+	['error', 'string'],
+	['failedNode', 'string'],
+	['executionId', 'string'],
+	['attempts', 'number'],
+	['replays', 'number'],
+	['lastTriedAt', 'string'],
+];
+const STATE_COLUMNS = [
+	['objectKey', 'string'],
+	['updatedAtMs', 'number'],
+	['updatedAt', 'string'],
+	['topic', 'string'],
+	['idempotencyKey', 'string'],
+	['receivedAt', 'string'],
+];
+const table = (name) => ({ __rl: true, mode: 'name', value: name });
+
+function objectStateSource() {
+	const compiled = path.join(__dirname, '..', '..', 'dist', 'nodes', 'shared', 'objectState.js');
+	if (!fs.existsSync(compiled)) throw new Error('dist/nodes/shared/objectState.js is missing: run `npm run build` first');
+	delete require.cache[require.resolve(compiled)];
+	return require(compiled).objectState.toString();
+}
+
 const code = (name) => {
 	// each <name>.code.js exports a function whose body is the Code node's JavaScript
 	const src = require(path.join(__dirname, `${name}.code.js`)).toString();
@@ -27,493 +69,257 @@ const code = (name) => {
 	while (lines.length && !lines[0].trim()) lines.shift();
 	while (lines.length && !lines[lines.length - 1].trim()) lines.pop();
 	const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => l.match(/^\t*/)[0].length));
-	return lines.map((l) => l.slice(indent)).join('\n') + '\n';
+	let js = lines.map((l) => l.slice(indent)).join('\n') + '\n';
+	if (js.includes('__OBJECT_STATE__')) js = js.replace('__OBJECT_STATE__', objectStateSource());
+	return js;
 };
-const sticky = (id, content, [x, y], [w, h], color) => ({
-	id,
-	name: id,
+let uuidCounter = 0;
+const id = (prefix) => `${prefix}-0000-4000-8000-${String(++uuidCounter).padStart(12, '0')}`;
+const sticky = (name, content, [x, y], [w, h], color) => ({
+	id: id('5717c4e0'),
+	name,
 	type: 'n8n-nodes-base.stickyNote',
 	typeVersion: 1,
 	position: [x, y],
 	parameters: { content, width: w, height: h, ...(color ? { color } : {}) },
 });
-const klaviyoNode = (id, name, position) => ({
-	id,
+const node = (name, type, typeVersion, position, parameters = {}, extra = {}) => ({
+	id: id('a1f0c6de'),
 	name,
-	type: `${PKG}.klaviyo`,
-	typeVersion: 1,
+	type,
+	typeVersion,
 	position,
-	parameters: { resource: 'mappedRequest', operation: 'send' },
-	credentials: { klaviyoPrivateKeyApi: IDS.klaviyoCred },
-	onError: 'continueErrorOutput',
+	parameters,
+	...extra,
 });
-const recordDeadLetters = (id, position) => ({
-	id,
-	name: 'Record dead letters',
-	type: 'n8n-nodes-base.executeWorkflow',
-	typeVersion: 1.2,
-	position,
-	parameters: {
-		source: 'database',
-		workflowId: { __rl: true, mode: 'id', value: IDS.deadLetter },
-		options: { waitForSubWorkflow: true },
-	},
+const codeNode = (name, file, position, extra = {}) => node(name, 'n8n-nodes-base.code', 2, position, { jsCode: code(file) }, extra);
+const conditions = (list, matchType = 'allConditions') => ({
+	matchType,
+	filters: { conditions: list.map(([keyName, condition, keyValue]) => ({ keyName, condition, ...(keyValue !== undefined ? { keyValue } : {}) })) },
 });
-const settings = (extra = {}) => ({ executionOrder: 'v1', callerPolicy: 'workflowsFromSameOwner', ...extra });
-
-const sync = {
-	id: IDS.sync,
-	name: 'Shopify → Klaviyo sync',
-	active: false,
-	settings: settings({ errorWorkflow: IDS.deadLetter }),
-	nodes: [
-		sticky(
-			'Note: trigger',
-			'## 1. Shopify delivers\nOne URL for every topic: `<n8n>/webhook/shopify`.\nThe trigger checks the HMAC signature over the raw bytes (forged → 401, nothing runs), answers Shopify at once, and passes on the payload with topic, shop, event id and an **idempotency key**.\n\nCredential: **Shopify (sync)** — signing secret, optional Admin API token (then the webhooks are registered for you on publish).',
-			[-460, -60],
-			[380, 300],
-		),
-		sticky(
-			'Note: mapping',
-			'## 2. Map to Klaviyo\nCustomers → profiles; orders → Placed Order, Ordered Product, Fulfilled / Cancelled / Refunded Order; checkouts → Checkout Started; consent → subscribe / unsubscribe; redact → deletion request.\n\n**Customise here, no code:** metric names, extra profile or event properties (name → expression), toggles. Deliveries with nothing to send leave on **Skipped** with the reason.',
-			[-60, -60],
-			[380, 300],
-		),
-		sticky(
-			'Note: klaviyo',
-			'## 3. Send to Klaviyo\nPaced to Klaviyo\'s per-account limits; 429 / 5xx / network errors are retried with backoff that honours Retry-After. `unique_id`s make every re-send idempotent.\n\nPermanent failures leave on the **error output** and are recorded as **dead letters** (Data Table `klaviyo_dead_letters`). Failed executions are recorded by the error workflow **Klaviyo dead letters**. Replay them with the workflow **Replay Klaviyo dead letters** or `npm run replay`.',
-			[340, -60],
-			[420, 300],
-			4,
-		),
-		{
-			id: 'a1f0c6de-1b7e-4f55-9c61-6d0f1a2b3c01',
-			name: 'Shopify Webhook Trigger',
-			type: `${PKG}.shopifyWebhookTrigger`,
-			typeVersion: 2,
-			position: [-360, 300],
-			webhookId: '6b0d2c4e-8a3f-4d51-b7e9-2f4c6a8d0e13',
-			parameters: { path: 'shopify' },
-			credentials: { shopifyWebhookApi: IDS.shopifyCred },
-		},
-		{
-			id: 'a1f0c6de-1b7e-4f55-9c61-6d0f1a2b3c02',
-			name: 'Shopify to Klaviyo',
-			type: `${PKG}.shopifyToKlaviyo`,
-			typeVersion: 1,
-			position: [40, 300],
-			parameters: {},
-		},
-		klaviyoNode('a1f0c6de-1b7e-4f55-9c61-6d0f1a2b3c03', 'Klaviyo', [440, 280]),
-		{
-			id: 'a1f0c6de-1b7e-4f55-9c61-6d0f1a2b3c04',
-			name: 'Skipped (nothing to send)',
-			type: 'n8n-nodes-base.noOp',
-			typeVersion: 1,
-			position: [440, 480],
-			parameters: {},
-		},
-		recordDeadLetters('a1f0c6de-1b7e-4f55-9c61-6d0f1a2b3c06', [760, 380]),
-	],
-	connections: {
-		'Shopify Webhook Trigger': { main: [[{ node: 'Shopify to Klaviyo', type: 'main', index: 0 }]] },
-		'Shopify to Klaviyo': {
-			main: [
-				[{ node: 'Klaviyo', type: 'main', index: 0 }],
-				[{ node: 'Skipped (nothing to send)', type: 'main', index: 0 }],
-			],
-		},
-		Klaviyo: {
-			// success output left open: one node run less per delivery (the results are on the Klaviyo node)
-			main: [[], [{ node: 'Record dead letters', type: 'main', index: 0 }]],
-		},
-	},
-	pinData: {},
-	tags: [],
-};
-
-/** The sync's executions with one status, with their data (the n8n node, through n8n's public API). */
-const listExecutions = (id, name, position, status) => ({
-	id,
-	name,
-	type: 'n8n-nodes-base.n8n',
-	typeVersion: 1,
-	position,
-	parameters: {
-		resource: 'execution',
-		operation: 'getAll',
-		returnAll: true,
-		filters: { workflowId: { __rl: true, mode: 'id', value: IDS.sync }, status },
-		options: { activeWorkflows: true },
-		requestOptions: {},
-	},
-	credentials: { n8nApi: IDS.n8nApiCred },
-	alwaysOutputData: true,
-	retryOnFail: true,
-	maxTries: 3,
-	waitBetweenTries: 2000,
-});
-
-const deadLetter = {
-	id: IDS.deadLetter,
-	name: 'Klaviyo dead letters',
-	active: false,
-	settings: settings(),
-	nodes: [
-		sticky(
-			'Note: dead letters',
-			'## Dead-letter queue\nTwo ways in:\n- **Error Trigger**: this is the sync\'s *error workflow*. n8n hands it the failed execution\'s id and error but not its input, so it fetches the execution and takes the Shopify delivery from the trigger\'s output.\n- **From the sync\'s error output**: Klaviyo requests that failed permanently.\n\nEach becomes one row in the Data Table **klaviyo_dead_letters**, keyed by `letterId` (re-reports update the same row). Edit rows there; replay with **Replay Klaviyo dead letters**.',
-			[-420, -80],
-			[520, 320],
-			3,
-		),
-		{
-			id: 'b2e1d7ef-2c8f-4a66-8d72-7e1a2b3c4d01',
-			name: 'Error Trigger',
-			type: 'n8n-nodes-base.errorTrigger',
-			typeVersion: 1,
-			position: [-380, 300],
-			parameters: {},
-		},
-		{
-			id: 'b2e1d7ef-2c8f-4a66-8d72-7e1a2b3c4d02',
-			name: 'Get failed execution',
-			type: 'n8n-nodes-base.n8n',
-			typeVersion: 1,
-			position: [-160, 300],
-			parameters: {
-				resource: 'execution',
-				operation: 'get',
-				executionId: '={{ $json.execution.id }}',
-				options: { activeWorkflows: true },
-				requestOptions: {},
-			},
-			credentials: { n8nApi: IDS.n8nApiCred },
-			retryOnFail: true,
-			maxTries: 3,
-			waitBetweenTries: 2000,
-		},
-		{
-			id: 'b2e1d7ef-2c8f-4a66-8d72-7e1a2b3c4d03',
-			name: 'Dead letter from failed execution',
-			type: 'n8n-nodes-base.code',
-			typeVersion: 2,
-			position: [60, 300],
-			parameters: { jsCode: code('dead-letter-from-execution') },
-		},
-		{
-			id: 'b2e1d7ef-2c8f-4a66-8d72-7e1a2b3c4d04',
-			name: 'From the sync\'s error output',
-			type: 'n8n-nodes-base.executeWorkflowTrigger',
-			typeVersion: 1.1,
-			position: [-380, 520],
-			parameters: { inputSource: 'passthrough' },
-		},
-		{
-			id: 'b2e1d7ef-2c8f-4a66-8d72-7e1a2b3c4d05',
-			name: 'Dead letter from failed request',
-			type: 'n8n-nodes-base.code',
-			typeVersion: 2,
-			position: [60, 520],
-			parameters: { jsCode: code('dead-letter-from-request') },
-		},
-		{
-			id: 'b2e1d7ef-2c8f-4a66-8d72-7e1a2b3c4d06',
-			name: 'Save dead letter',
-			type: 'n8n-nodes-base.dataTable',
-			typeVersion: 1.1,
-			position: [300, 400],
-			parameters: {
-				resource: 'row',
-				operation: 'upsert',
-				dataTableId: TABLE,
-				matchType: 'allConditions',
-				filters: { conditions: [{ keyName: 'letterId', condition: 'eq', keyValue: '={{ $json.letterId }}' }] },
-				columns: { mappingMode: 'autoMapInputData', value: {}, matchingColumns: [], schema: [] },
-				options: {},
-			},
-		},
-		sticky(
-			'Note: sweep',
-			'## Sweep (queue mode: a worker lost)\nWhen an n8n worker dies mid-execution, n8n marks its executions *error* only after it notices the stalled job (about 2 minutes) and then **replaces their data**, so the Error Trigger above cannot see the Shopify delivery any more. Every 20 s the sweep finds sync executions still *running*, or *new* (taken by a worker but never started: the API does not list those, so the sweep looks up unlisted recent execution ids one by one), 30 s after their delivery arrived (edit `STUCK_AFTER_SECONDS` in the Code node), and records their delivery as a dead letter while it is still there. A letter for an execution that finishes after all replays harmlessly (Klaviyo keeps one event per `unique_id`).\n\n`POST /webhook/klaviyo-dead-letters/sweep` (header `x-replay-token`) runs it at once.',
-			[-420, 700],
-			[520, 340],
-			3,
-		),
-		{
-			id: 'b2e1d7ef-2c8f-4a66-8d72-7e1a2b3c4d07',
-			name: 'Sweep every 20 s',
-			type: 'n8n-nodes-base.scheduleTrigger',
-			typeVersion: 1.2,
-			position: [-380, 1080],
-			parameters: { rule: { interval: [{ field: 'seconds', secondsInterval: 20 }] } },
-		},
-		{
-			id: 'b2e1d7ef-2c8f-4a66-8d72-7e1a2b3c4d08',
-			name: 'Sweep now',
-			type: 'n8n-nodes-base.webhook',
-			typeVersion: 2,
-			position: [-380, 1260],
-			webhookId: '4c8e2a6f-3b1d-4e7a-9c5f-7d2b4e6a8c13',
-			parameters: {
-				httpMethod: 'POST',
-				path: 'klaviyo-dead-letters/sweep',
-				authentication: 'headerAuth',
-				responseMode: 'onReceived',
-				options: {},
-			},
-			credentials: { httpHeaderAuth: IDS.replayCred },
-		},
-		listExecutions('b2e1d7ef-2c8f-4a66-8d72-7e1a2b3c4d09', 'Running sync executions', [-160, 1100], 'running'),
-		{
-			id: 'b2e1d7ef-2c8f-4a66-8d72-7e1a2b3c4d11',
-			name: 'Recent sync executions',
-			type: 'n8n-nodes-base.n8n',
-			typeVersion: 1,
-			position: [60, 1300],
-			executeOnce: true,
-			alwaysOutputData: true,
-			parameters: {
-				resource: 'execution',
-				operation: 'getAll',
-				returnAll: false,
-				limit: 100,
-				filters: { workflowId: { __rl: true, mode: 'id', value: IDS.sync } },
-				options: {},
-				requestOptions: {},
-			},
-			credentials: { n8nApi: IDS.n8nApiCred },
-			retryOnFail: true,
-			maxTries: 3,
-			waitBetweenTries: 2000,
-		},
-		{
-			id: 'b2e1d7ef-2c8f-4a66-8d72-7e1a2b3c4d12',
-			name: 'Unlisted execution ids',
-			type: 'n8n-nodes-base.code',
-			typeVersion: 2,
-			position: [280, 1300],
-			parameters: { jsCode: code('dead-letter-sweep-unlisted') },
-		},
-		{
-			id: 'b2e1d7ef-2c8f-4a66-8d72-7e1a2b3c4d13',
-			name: 'Get unlisted execution',
-			type: 'n8n-nodes-base.n8n',
-			typeVersion: 1,
-			position: [500, 1300],
-			onError: 'continueRegularOutput',
-			parameters: {
-				resource: 'execution',
-				operation: 'get',
-				executionId: '={{ $json.id }}',
-				options: { activeWorkflows: true },
-				requestOptions: {},
-			},
-			credentials: { n8nApi: IDS.n8nApiCred },
-		},
-		{
-			id: 'b2e1d7ef-2c8f-4a66-8d72-7e1a2b3c4d10',
-			name: 'Dead letters from stuck executions',
-			type: 'n8n-nodes-base.code',
-			typeVersion: 2,
-			position: [60, 1160],
-			parameters: { jsCode: code('dead-letter-sweep') },
-		},
-	],
-	connections: {
-		'Error Trigger': { main: [[{ node: 'Get failed execution', type: 'main', index: 0 }]] },
-		'Get failed execution': { main: [[{ node: 'Dead letter from failed execution', type: 'main', index: 0 }]] },
-		'Dead letter from failed execution': { main: [[{ node: 'Save dead letter', type: 'main', index: 0 }]] },
-		"From the sync's error output": { main: [[{ node: 'Dead letter from failed request', type: 'main', index: 0 }]] },
-		'Dead letter from failed request': { main: [[{ node: 'Save dead letter', type: 'main', index: 0 }]] },
-		'Sweep every 20 s': { main: [[{ node: 'Running sync executions', type: 'main', index: 0 }]] },
-		'Sweep now': { main: [[{ node: 'Running sync executions', type: 'main', index: 0 }]] },
-		'Running sync executions': {
-			main: [
-				[
-					{ node: 'Dead letters from stuck executions', type: 'main', index: 0 },
-					{ node: 'Recent sync executions', type: 'main', index: 0 },
-				],
-			],
-		},
-		'Recent sync executions': { main: [[{ node: 'Unlisted execution ids', type: 'main', index: 0 }]] },
-		'Unlisted execution ids': { main: [[{ node: 'Get unlisted execution', type: 'main', index: 0 }]] },
-		'Get unlisted execution': { main: [[{ node: 'Dead letters from stuck executions', type: 'main', index: 0 }]] },
-		'Dead letters from stuck executions': { main: [[{ node: 'Save dead letter', type: 'main', index: 0 }]] },
-	},
-	pinData: {},
-	tags: [],
-};
-
-const markRow = (id, name, position, columns) => ({
-	id,
-	name,
-	type: 'n8n-nodes-base.dataTable',
-	typeVersion: 1.1,
-	position,
-	parameters: {
+const createTable = (name, tableName, columns, position) =>
+	node(name, 'n8n-nodes-base.dataTable', 1.1, position, {
+		resource: 'table',
+		operation: 'create',
+		tableName,
+		columns: { column: columns.map(([n, type]) => ({ name: n, type })) },
+		options: { createIfNotExists: true },
+	}, { executeOnce: true });
+const updateRows = (name, position, where, values, extra = {}) =>
+	node(name, 'n8n-nodes-base.dataTable', 1.1, position, {
 		resource: 'row',
 		operation: 'update',
-		dataTableId: TABLE,
-		matchType: 'allConditions',
-		filters: { conditions: [{ keyName: 'letterId', condition: 'eq', keyValue: "={{ $json.letterId }}" }] },
-		columns: { mappingMode: 'defineBelow', value: columns, matchingColumns: [], schema: [] },
+		dataTableId: table(DEAD_LETTER_TABLE),
+		...conditions(where),
+		columns: { mappingMode: 'defineBelow', value: values, matchingColumns: [], schema: [] },
 		options: {},
-	},
-});
+	}, extra);
+const to = (...targets) => targets.map((t) => ({ node: t, type: 'main', index: 0 }));
+const settings = (extra = {}) => ({ executionOrder: 'v1', callerPolicy: 'workflowsFromSameOwner', ...extra });
 
-/** An IF node with one "string equals" condition. */
-const ifEquals = (id, name, position, conditionId, leftValue, rightValue) => ({
-	id,
-	name,
-	type: 'n8n-nodes-base.if',
-	typeVersion: 2.2,
-	position,
-	parameters: {
-		conditions: {
-			options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
-			conditions: [{ id: conditionId, leftValue, rightValue, operator: { type: 'string', operation: 'equals' } }],
-			combinator: 'and',
-		},
-		options: {},
-	},
-});
-
-const replay = {
-	id: IDS.replay,
-	name: 'Replay Klaviyo dead letters',
-	active: false,
+// ─── the sync ─────────────────────────────────────────────────────────────────────────────────────
+const T = 'Shopify Webhook Trigger';
+const M = 'Shopify to Klaviyo';
+const K = 'Klaviyo';
+const sync = {
+	name: 'Shopify → Klaviyo sync',
 	settings: settings(),
 	nodes: [
-		sticky(
-			'Note: replay',
-			'## Replay dead letters\nClick **Execute workflow** (or run `npm run replay`). Every row of **klaviyo_dead_letters** whose status is not `done` is re-sent through the same mapper and Klaviyo node as the live sync. Rows become `done`, or `failed` with the new error. Klaviyo drops events it already has (same `unique_id`), so a replay never doubles an event.\n\nTo skip a letter, set its status to `done` in the Data Table.',
-			[-640, -100],
-			[520, 300],
-			5,
-		),
-		{
-			id: 'c3f2e8f0-3d9a-4b77-9e83-8f2b3c4d5e01',
-			name: 'Replay from the editor',
-			type: 'n8n-nodes-base.manualTrigger',
-			typeVersion: 1,
-			position: [-620, 300],
-			parameters: {},
-		},
-		{
-			id: 'c3f2e8f0-3d9a-4b77-9e83-8f2b3c4d5e02',
-			name: 'Replay from npm run replay',
-			type: 'n8n-nodes-base.webhook',
-			typeVersion: 2,
-			position: [-620, 500],
-			webhookId: '9d3f5a7c-1e2b-4c6d-8f0a-3b5d7e9f1a24',
-			parameters: {
-				httpMethod: 'POST',
-				path: 'klaviyo-dead-letters/replay',
-				authentication: 'headerAuth',
-				responseMode: 'onReceived',
-				options: {},
-			},
-			credentials: { httpHeaderAuth: IDS.replayCred },
-		},
-		{
-			id: 'c3f2e8f0-3d9a-4b77-9e83-8f2b3c4d5e03',
-			name: 'Letters to replay',
-			type: 'n8n-nodes-base.dataTable',
-			typeVersion: 1.1,
-			position: [-380, 400],
-			alwaysOutputData: false,
-			executeOnce: true,
-			parameters: {
-				resource: 'row',
-				operation: 'get',
-				dataTableId: TABLE,
-				matchType: 'allConditions',
-				filters: { conditions: [{ keyName: 'status', condition: 'neq', keyValue: 'done' }] },
-				returnAll: true,
-				options: {},
-			},
-		},
-		{
-			id: 'c3f2e8f0-3d9a-4b77-9e83-8f2b3c4d5e04',
-			name: 'Rebuild delivery or request',
-			type: 'n8n-nodes-base.code',
-			typeVersion: 2,
-			position: [-160, 400],
-			parameters: { jsCode: code('replay-rebuild') },
-		},
-		ifEquals('c3f2e8f0-3d9a-4b77-9e83-8f2b3c4d5e05', 'Delivery or request?', [60, 400], 'kind-is-delivery', '={{ $json.letter.kind }}', 'delivery'),
-		{
-			id: 'c3f2e8f0-3d9a-4b77-9e83-8f2b3c4d5e06',
-			name: 'Shopify to Klaviyo',
-			type: `${PKG}.shopifyToKlaviyo`,
-			typeVersion: 1,
-			position: [300, 300],
-			parameters: {},
-			onError: 'continueErrorOutput',
-		},
-		klaviyoNode('c3f2e8f0-3d9a-4b77-9e83-8f2b3c4d5e07', 'Klaviyo', [560, 420]),
-		{
-			id: 'c3f2e8f0-3d9a-4b77-9e83-8f2b3c4d5e08',
-			name: 'Outcome per letter',
-			type: 'n8n-nodes-base.code',
-			typeVersion: 2,
-			position: [820, 420],
-			parameters: { jsCode: code('replay-outcome') },
-		},
-		ifEquals('c3f2e8f0-3d9a-4b77-9e83-8f2b3c4d5e09', 'Letter failed again?', [1040, 420], 'status-is-failed', '={{ $json.status }}', 'failed'),
-		markRow('c3f2e8f0-3d9a-4b77-9e83-8f2b3c4d5e10', 'Mark failed again', [1260, 340], {
-			status: 'failed',
-			error: '={{ $json.error }}',
-			replays: '={{ $json.replays }}',
+		sticky('Note: trigger', '## 1. Shopify delivers\nOne URL for every topic: `<n8n>/webhook/shopify`.\nThe trigger checks the HMAC signature over the raw bytes (forged → 401, nothing runs), answers Shopify at once, and passes on the payload with topic, shop, event id and an **idempotency key**.\n\n**Credential:** pick your *Shopify Webhook* credential (signing secret; with an Admin API token the webhooks are registered for you on publish).', [-460, -80], [380, 320]),
+		sticky('Note: mapping', '## 2. Map to Klaviyo\nCustomers → profiles; orders → Placed Order, Ordered Product, Fulfilled / Cancelled / Refunded Order; checkouts → Checkout Started; consent → subscribe / unsubscribe; redact → deletion request.\n\n**Customise here, no code:** metric names, extra properties, toggles. Replays use this same node, so they map exactly like the live sync.\n\nOutputs: **Requests**, **Skipped** (with the reason), **Invalid** (a field cannot be mapped → dead letter), **Object State** (remembered in Data Table `shopify_object_state`, so a replay never goes backwards).', [-60, -80], [400, 320]),
+		sticky('Note: klaviyo', '## 3. Send to Klaviyo\nPaced to Klaviyo\'s per-account limits; 429 / 5xx / network errors are retried with backoff that honours Retry-After. `unique_id`s make every re-send idempotent.\n\n**Credential:** pick your *Klaviyo Private Key* credential.\n\nPermanent failures leave on the **error output** and become **dead letters**.', [360, -80], [380, 320], 4),
+		node(T, `${PKG}.shopifyWebhookTrigger`, 2, [-360, 320], { path: 'shopify' }, { webhookId: '6b0d2c4e-8a3f-4d51-b7e9-2f4c6a8d0e13', credentials: CREDS.shopify }),
+		node(M, `${PKG}.shopifyToKlaviyo`, 1, [40, 320]),
+		node(K, `${PKG}.klaviyo`, 1, [460, 300], { resource: 'mappedRequest', operation: 'send' }, { credentials: CREDS.klaviyo, onError: 'continueErrorOutput' }),
+		node('Skipped (nothing to send)', 'n8n-nodes-base.noOp', 1, [460, 480]),
+		node('Remember object state', 'n8n-nodes-base.dataTable', 1.1, [460, 660], {
+			resource: 'row',
+			operation: 'insert',
+			dataTableId: table(STATE_TABLE),
+			columns: { mappingMode: 'autoMapInputData', value: {}, matchingColumns: [], schema: [] },
+			options: {},
+		}),
+
+		sticky('Note: dead letters', '## Dead letters\nEvery delivery or request that could not be delivered becomes one row of the Data Table **klaviyo_dead_letters** (created on publish when missing), keyed by `letterId` (re-reports update the same row):\n- **Invalid** deliveries (the mapper names the field) — fix the `payload` cell, then replay;\n- Klaviyo requests that failed permanently (the **error output**);\n- executions that **crashed** (this workflow\'s own Error Trigger). n8n does not hand over the delivery: the optional recovery workflow fills it in (it needs an n8n API credential).', [820, -80], [480, 360], 3),
+		codeNode('Dead letter from invalid delivery', 'dead-letter-from-invalid', [860, 480]),
+		codeNode('Dead letters from failed requests', 'dead-letter-from-request', [860, 300]),
+		node('Error Trigger', 'n8n-nodes-base.errorTrigger', 1, [640, 860]),
+		codeNode('Dead letter from crashed execution', 'dead-letter-from-crash', [860, 860]),
+		createTable('Ensure dead-letter table', DEAD_LETTER_TABLE, DEAD_LETTER_COLUMNS, [1080, 480]),
+		codeNode('Dead letters to save', 'dead-letters-to-save', [1300, 480]),
+		node('Save dead letter', 'n8n-nodes-base.dataTable', 1.1, [1520, 480], {
+			resource: 'row',
+			operation: 'upsert',
+			dataTableId: table(DEAD_LETTER_TABLE),
+			...conditions([['letterId', 'eq', '={{ $json.letterId }}']]),
+			columns: { mappingMode: 'autoMapInputData', value: {}, matchingColumns: [], schema: [] },
+			options: {},
+		}),
+
+		sticky('Note: publish', '## On publish\nCreates the Data Tables **klaviyo_dead_letters** and **shopify_object_state** when they are missing (also when n8n starts).', [-460, 1080], [380, 200], 7),
+		node('On publish or start', 'n8n-nodes-base.n8nTrigger', 1, [-360, 1300], { events: ['activate', 'init', 'update'] }),
+		createTable('Create dead-letter table', DEAD_LETTER_TABLE, DEAD_LETTER_COLUMNS, [-140, 1300]),
+		createTable('Create object-state table', STATE_TABLE, STATE_COLUMNS, [80, 1300]),
+
+		sticky('Note: replay', '## Replay dead letters\n**Execute workflow** on *Replay from the editor* re-sends every row whose status is `pending`, `failed` or `replay`; or set a row\'s status to `replay` in the Data Table and it is re-sent within 30 s (`npm run replay` does that).\n\nEach letter runs through **the same** mapper and Klaviyo nodes as the live sync (in its own execution of this workflow). A letter is `done` only when every request it produced succeeded, else `failed` with the errors. A delivery whose object has since been delivered in a newer state is **not** replayed: `superseded`, with the reason. To drop a letter, set its status to `done`.', [-460, 1560], [520, 360], 5),
+		node('Replay from the editor', 'n8n-nodes-base.manualTrigger', 1, [-360, 1960]),
+		node('Letters to replay', 'n8n-nodes-base.dataTable', 1.1, [-140, 1960], {
+			resource: 'row',
+			operation: 'get',
+			dataTableId: table(DEAD_LETTER_TABLE),
+			...conditions([['status', 'eq', 'pending'], ['status', 'eq', 'failed'], ['status', 'eq', 'replay'], ['status', 'eq', 'replaying']], 'anyCondition'),
+			returnAll: true,
+			options: {},
+		}, { executeOnce: true }),
+		node('Replay requests, every 30 s', 'n8n-nodes-base.scheduleTrigger', 1.2, [-360, 2160], { rule: { interval: [{ field: 'seconds', secondsInterval: 30 }] } }),
+		node('Letters marked replay', 'n8n-nodes-base.dataTable', 1.1, [-140, 2160], {
+			resource: 'row',
+			operation: 'get',
+			dataTableId: table(DEAD_LETTER_TABLE),
+			...conditions([['status', 'eq', 'replay']]),
+			returnAll: true,
+			options: {},
+		}, { executeOnce: true, onError: 'continueRegularOutput' }),
+		codeNode('Letters and their objects', 'replay-select', [80, 2060]),
+		node('Newer state delivered since?', 'n8n-nodes-base.dataTable', 1.1, [300, 1960], {
+			resource: 'row',
+			operation: 'rowExists',
+			dataTableId: table(STATE_TABLE),
+			...conditions([['objectKey', 'eq', '={{ $json.objectKey }}'], ['updatedAtMs', 'gt', '={{ $json.objectUpdatedAtMs }}']]),
+			options: {},
+		}),
+		updateRows('Mark superseded', [520, 1960], [['letterId', 'eq', '={{ $json.letterId }}']], {
+			status: 'superseded',
+			error: "={{ 'not replayed: ' + $json.objectKey + ' has been delivered in a newer state than this letter\\'s (' + $json.objectUpdatedAt + ') since' }}",
 			lastTriedAt: '={{ $now.toISO() }}',
 		}),
-		markRow('c3f2e8f0-3d9a-4b77-9e83-8f2b3c4d5e11', 'Mark done', [1260, 520], {
-			status: 'done',
-			replays: '={{ $json.replays }}',
+		node('No newer state', 'n8n-nodes-base.dataTable', 1.1, [300, 2160], {
+			resource: 'row',
+			operation: 'rowNotExists',
+			dataTableId: table(STATE_TABLE),
+			...conditions([['objectKey', 'eq', '={{ $json.objectKey }}'], ['updatedAtMs', 'gt', '={{ $json.objectUpdatedAtMs }}']]),
+			options: {},
+		}),
+		updateRows('Mark replaying', [520, 2160], [['letterId', 'eq', '={{ $json.letterId }}']], {
+			status: 'replaying',
+			error: '',
+			replays: '={{ $json.replays + 1 }}',
 			lastTriedAt: '={{ $now.toISO() }}',
+		}),
+		node('Replay each letter', 'n8n-nodes-base.executeWorkflow', 1.2, [740, 2160], {
+			source: 'database',
+			workflowId: { __rl: true, mode: 'id', value: '={{ $workflow.id }}' },
+			mode: 'each',
+			options: { waitForSubWorkflow: true },
+		}, { onError: 'continueErrorOutput' }),
+		updateRows('Mark replayed letters done', [980, 2100], [['status', 'eq', 'replaying']], { status: 'done' }, { executeOnce: true }),
+		updateRows('Mark letter failed', [980, 2280], [['letterId', 'eq', '={{ $json.letterId }}']], {
+			status: 'failed',
+			error: "={{ 'replay crashed: ' + ($json.error && $json.error.message ? $json.error.message : $json.error) }}",
+		}),
+		node('Replay one letter', 'n8n-nodes-base.executeWorkflowTrigger', 1.1, [-360, 2460], { inputSource: 'passthrough' }),
+		codeNode('Rebuild delivery or request', 'replay-rebuild', [-140, 2460]),
+		node('Delivery or request?', 'n8n-nodes-base.if', 2.2, [80, 2460], {
+			conditions: {
+				options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+				conditions: [{ id: 'kind-is-request', leftValue: '={{ $json.letter.kind }}', rightValue: 'request', operator: { type: 'string', operation: 'equals' } }],
+				combinator: 'and',
+			},
+			options: {},
 		}),
 	],
 	connections: {
-		'Replay from the editor': { main: [[{ node: 'Letters to replay', type: 'main', index: 0 }]] },
-		'Replay from npm run replay': { main: [[{ node: 'Letters to replay', type: 'main', index: 0 }]] },
-		'Letters to replay': { main: [[{ node: 'Rebuild delivery or request', type: 'main', index: 0 }]] },
-		'Rebuild delivery or request': { main: [[{ node: 'Delivery or request?', type: 'main', index: 0 }]] },
-		'Delivery or request?': {
-			main: [[{ node: 'Shopify to Klaviyo', type: 'main', index: 0 }], [{ node: 'Klaviyo', type: 'main', index: 0 }]],
-		},
-		'Shopify to Klaviyo': {
-			main: [
-				[{ node: 'Klaviyo', type: 'main', index: 0 }],
-				[{ node: 'Outcome per letter', type: 'main', index: 0 }],
-				[{ node: 'Outcome per letter', type: 'main', index: 0 }],
-			],
-		},
-		Klaviyo: {
-			main: [[{ node: 'Outcome per letter', type: 'main', index: 0 }], [{ node: 'Outcome per letter', type: 'main', index: 0 }]],
-		},
-		'Outcome per letter': { main: [[{ node: 'Letter failed again?', type: 'main', index: 0 }]] },
-		'Letter failed again?': {
-			main: [[{ node: 'Mark failed again', type: 'main', index: 0 }], [{ node: 'Mark done', type: 'main', index: 0 }]],
-		},
+		[T]: { main: [to(M)] },
+		[M]: { main: [to(K), to('Skipped (nothing to send)'), to('Dead letter from invalid delivery'), to('Remember object state')] },
+		// the success output is left open: one node run less per delivery (the results are on the Klaviyo node)
+		[K]: { main: [[], to('Dead letters from failed requests')] },
+		'Dead letter from invalid delivery': { main: [to('Ensure dead-letter table')] },
+		'Dead letters from failed requests': { main: [to('Ensure dead-letter table')] },
+		'Error Trigger': { main: [to('Dead letter from crashed execution')] },
+		'Dead letter from crashed execution': { main: [to('Ensure dead-letter table')] },
+		'Ensure dead-letter table': { main: [to('Dead letters to save')] },
+		'Dead letters to save': { main: [to('Save dead letter')] },
+		'On publish or start': { main: [to('Create dead-letter table')] },
+		'Create dead-letter table': { main: [to('Create object-state table')] },
+		'Replay from the editor': { main: [to('Letters to replay')] },
+		'Letters to replay': { main: [to('Letters and their objects')] },
+		'Replay requests, every 30 s': { main: [to('Letters marked replay')] },
+		'Letters marked replay': { main: [to('Letters and their objects')] },
+		'Letters and their objects': { main: [to('Newer state delivered since?', 'No newer state')] },
+		'Newer state delivered since?': { main: [to('Mark superseded')] },
+		'No newer state': { main: [to('Mark replaying')] },
+		'Mark replaying': { main: [to('Replay each letter')] },
+		'Replay each letter': { main: [to('Mark replayed letters done'), to('Mark letter failed')] },
+		'Replay one letter': { main: [to('Rebuild delivery or request')] },
+		'Rebuild delivery or request': { main: [to('Delivery or request?')] },
+		'Delivery or request?': { main: [to(K), to(M)] },
 	},
 	pinData: {},
 	tags: [],
 };
 
-/** n8n 2.x publishes a *version*: give each workflow a versionId derived from its content. */
-function withVersionId(wf) {
-	const hash = require('node:crypto').createHash('sha256').update(JSON.stringify(wf)).digest('hex');
-	const versionId = `${hash.slice(0, 8)}-${hash.slice(8, 12)}-4${hash.slice(13, 16)}-a${hash.slice(17, 20)}-${hash.slice(20, 32)}`;
-	return { ...wf, versionId };
+// ─── optional crash recovery ──────────────────────────────────────────────────────────────────────
+const n8nNode = (name, position, parameters, extra = {}) =>
+	node(name, 'n8n-nodes-base.n8n', 1, position, { requestOptions: {}, ...parameters }, { credentials: CREDS.n8nApi, alwaysOutputData: true, ...extra });
+const recovery = {
+	name: 'Shopify → Klaviyo crash recovery (optional)',
+	settings: settings(),
+	nodes: [
+		sticky('Note: recovery', '## Crash recovery (optional)\nNeeds an **n8n API** credential (Settings → n8n API → create an API key; then a credential of type *n8n API* with it and `<your n8n>/api/v1`).\n\nEvery 30 s:\n- **crashed executions** of the sync: the sync recorded `execution:<id>` dead letters without the delivery (n8n does not hand it to the Error Trigger); fetch the execution and fill it in.\n- **lost workers** (queue mode): n8n wipes the data of executions a dead worker held ~1–2 min later. Deliveries of sync executions still running after 30 s are kept as `watching` letters; a letter becomes `pending` (to replay) only if its execution failed or runs longer than the Klaviyo retry budget (10 min), and `done` if it finished after all.', [-460, -100], [560, 380], 3),
+		node('Every 30 s', 'n8n-nodes-base.scheduleTrigger', 1.2, [-360, 360], { rule: { interval: [{ field: 'seconds', secondsInterval: 30 }] } }),
+		n8nNode('Sync workflows', [-140, 360], { resource: 'workflow', operation: 'getAll', returnAll: true, filters: { activeWorkflows: true } }, { executeOnce: true }),
+		n8nNode('Running executions', [80, 360], { resource: 'execution', operation: 'getAll', returnAll: true, filters: { status: 'running' }, options: { activeWorkflows: true } }, { executeOnce: true, retryOnFail: true, maxTries: 3, waitBetweenTries: 2000 }),
+		n8nNode('Recent executions', [300, 360], { resource: 'execution', operation: 'getAll', returnAll: false, limit: 100, filters: {}, options: {} }, { executeOnce: true, retryOnFail: true, maxTries: 3, waitBetweenTries: 2000 }),
+		codeNode('Unlisted execution ids', 'recovery-unlisted', [520, 360], { alwaysOutputData: true }),
+		n8nNode('Get unlisted execution', [740, 360], { resource: 'execution', operation: 'get', executionId: '={{ $json.id }}', options: { activeWorkflows: true } }, { onError: 'continueRegularOutput' }),
+		node('Dead letters to check', 'n8n-nodes-base.dataTable', 1.1, [960, 360], {
+			resource: 'row',
+			operation: 'get',
+			dataTableId: table(DEAD_LETTER_TABLE),
+			...conditions([['status', 'eq', 'watching'], ['kind', 'eq', 'execution']], 'anyCondition'),
+			returnAll: true,
+			options: {},
+		}, { executeOnce: true, alwaysOutputData: true, onError: 'continueRegularOutput' }),
+		codeNode('Executions to look up', 'recovery-lookups', [1180, 360], { alwaysOutputData: true }),
+		n8nNode('Get letter execution', [1400, 360], { resource: 'execution', operation: 'get', executionId: '={{ $json.id }}', options: { activeWorkflows: true } }, { onError: 'continueRegularOutput' }),
+		codeNode('Recover dead letters', 'recovery', [1620, 360]),
+		node('Save recovered letters', 'n8n-nodes-base.dataTable', 1.1, [1840, 360], {
+			resource: 'row',
+			operation: 'upsert',
+			dataTableId: table(DEAD_LETTER_TABLE),
+			...conditions([['letterId', 'eq', '={{ $json.letterId }}']]),
+			columns: { mappingMode: 'autoMapInputData', value: {}, matchingColumns: [], schema: [] },
+			options: {},
+		}),
+	],
+	connections: {
+		'Every 30 s': { main: [to('Sync workflows')] },
+		'Sync workflows': { main: [to('Running executions')] },
+		'Running executions': { main: [to('Recent executions')] },
+		'Recent executions': { main: [to('Unlisted execution ids')] },
+		'Unlisted execution ids': { main: [to('Get unlisted execution')] },
+		'Get unlisted execution': { main: [to('Dead letters to check')] },
+		'Dead letters to check': { main: [to('Executions to look up')] },
+		'Executions to look up': { main: [to('Get letter execution')] },
+		'Get letter execution': { main: [to('Recover dead letters')] },
+		'Recover dead letters': { main: [to('Save recovered letters')] },
+	},
+	pinData: {},
+	tags: [],
+};
+
+const WORKFLOWS = { 'shopify-to-klaviyo.json': sync, 'shopify-to-klaviyo-recovery.json': recovery };
+
+function render(wf) {
+	return JSON.stringify(wf, null, 2) + '\n';
 }
 
-const outDir = path.join(__dirname, '..');
-for (const [file, wf] of [
-	['shopify-to-klaviyo.json', sync],
-	['klaviyo-dead-letter.json', deadLetter],
-	['klaviyo-dead-letter-replay.json', replay],
-]) {
-	fs.writeFileSync(path.join(outDir, file), JSON.stringify(withVersionId(wf), null, 2) + '\n');
-	console.log(`wrote workflows/${file}`);
+module.exports = { WORKFLOWS, render, DEAD_LETTER_TABLE, STATE_TABLE, DEAD_LETTER_COLUMNS, STATE_COLUMNS, CREDS };
+
+if (require.main === module) {
+	const outDir = path.join(__dirname, '..');
+	for (const [file, wf] of Object.entries(WORKFLOWS)) {
+		fs.writeFileSync(path.join(outDir, file), render(wf));
+		console.log(`wrote workflows/${file}`);
+	}
 }

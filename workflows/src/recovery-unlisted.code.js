@@ -7,12 +7,14 @@ module.exports = function codeNode() {
 	// look those ids up one by one (newest first, only ids newer than the sync executions that started
 	// more than WINDOW_SECONDS ago — n8n fails a lost job within about two minutes — and at most
 	// MAX_LOOKUPS per sweep). Ids of other workflows' executions are dropped after the lookup.
+	// (Every 'Get …' node here runs once per item: the empty item keeps the chain going when there is
+	// nothing to look up.)
 	const WINDOW_SECONDS = 180;
 	const MAX_LOOKUPS = 40;
 	const now = Date.now();
 	const listed = new Set();
 	let floor = 0;
-	for (const name of ['Running sync executions', 'Recent sync executions']) {
+	for (const name of ['Running executions', 'Recent executions']) {
 		for (const { json } of $(name).all()) {
 			if (!json || !json.id) continue;
 			listed.add(String(json.id));
@@ -24,5 +26,5 @@ module.exports = function codeNode() {
 	for (let id = Number($execution.id) - 1; id > floor && out.length < MAX_LOOKUPS; id--) {
 		if (!listed.has(String(id))) out.push({ json: { id: String(id) } });
 	}
-	return out;
+	return out.length ? out : [{ json: {} }];
 };
