@@ -216,7 +216,9 @@ export class ShopifyToKlaviyo implements INodeType {
 				if (result.skipped) skipped.push({ json: { ...result.skipped, ...letter } as unknown as IDataObject, pairedItem: { item: i } });
 				if (state && result.requests.length > 0) {
 					const record: ObjectStateItem = {
-						...state,
+						objectKey: state.objectKey,
+						objectUpdatedAtMs: state.updatedAtMs,
+						objectUpdatedAt: state.updatedAt,
 						topic: delivery.topic,
 						idempotencyKey: String(delivery.idempotencyKey ?? ''),
 						receivedAt: typeof delivery.receivedAt === 'string' ? delivery.receivedAt : new Date().toISOString(),

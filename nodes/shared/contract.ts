@@ -95,8 +95,9 @@ export interface InvalidDeliveryItem {
  */
 export interface ObjectStateItem {
 	objectKey: string;
-	updatedAtMs: number;
-	updatedAt: string;
+	/** (not `updatedAt`: n8n reserves that column name in Data Tables) */
+	objectUpdatedAtMs: number;
+	objectUpdatedAt: string;
 	topic: string;
 	idempotencyKey: string;
 	receivedAt: string;

@@ -82,7 +82,7 @@ function pickCredentials(workflow, byType) {
 function client(baseUrl, apiKey) {
 	const http = axios.create({ baseURL: `${baseUrl}/api/v1`, headers: { 'X-N8N-API-KEY': apiKey }, validateStatus: () => true });
 	const call = async (method, url, data, params) => {
-		const r = await http.request({ method, url, data, params });
+		const r = await http.request({ method, url, data: data === undefined && method !== 'get' ? {} : data, params });
 		if (r.status >= 300) throw new Error(`n8n API ${method.toUpperCase()} ${url} → HTTP ${r.status}: ${JSON.stringify(r.data).slice(0, 500)}`);
 		return r.data;
 	};
@@ -137,13 +137,17 @@ async function ensureWorkflow(api, state, file, workflowJson, byType) {
 	return id;
 }
 
-async function waitForTables(api, names, timeoutMs = 60000) {
+async function waitForTables(api, names, timeoutMs = 30000) {
 	const start = Date.now();
 	for (;;) {
 		const list = await api('get', '/data-tables', undefined, { limit: 250 });
 		const found = Object.fromEntries((list.data || []).filter((t) => names.includes(t.name)).map((t) => [t.name, t.id]));
 		if (names.every((n) => found[n])) return found;
-		if (Date.now() - start > timeoutMs) throw new Error(`the sync workflow did not create its Data Tables (${names.join(', ')}) within ${timeoutMs / 1000} s`);
+		if (Date.now() - start > timeoutMs) {
+			const ex = await api('get', '/executions', undefined, { limit: 5, includeData: true }).catch(() => ({ data: [] }));
+			const why = (ex.data || []).map((e) => `${e.id} ${e.status} ${(e.data && e.data.resultData && e.data.resultData.error && e.data.resultData.error.message) || ''}`).join('; ');
+			throw new Error(`the sync workflow did not create its Data Tables (${names.join(', ')}) within ${timeoutMs / 1000} s (latest executions: ${why || 'none'})`);
+		}
 		await new Promise((r) => setTimeout(r, 300));
 	}
 }

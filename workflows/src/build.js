@@ -44,10 +44,11 @@ const DEAD_LETTER_COLUMNS = [
 	['replays', 'number'],
 	['lastTriedAt', 'string'],
 ];
+// (n8n reserves the column names id, createdAt and updatedAt)
 const STATE_COLUMNS = [
 	['objectKey', 'string'],
-	['updatedAtMs', 'number'],
-	['updatedAt', 'string'],
+	['objectUpdatedAtMs', 'number'],
+	['objectUpdatedAt', 'string'],
 	['topic', 'string'],
 	['idempotencyKey', 'string'],
 	['receivedAt', 'string'],
@@ -185,7 +186,7 @@ const sync = {
 			resource: 'row',
 			operation: 'rowExists',
 			dataTableId: table(STATE_TABLE),
-			...conditions([['objectKey', 'eq', '={{ $json.objectKey }}'], ['updatedAtMs', 'gt', '={{ $json.objectUpdatedAtMs }}']]),
+			...conditions([['objectKey', 'eq', '={{ $json.objectKey }}'], ['objectUpdatedAtMs', 'gt', '={{ $json.objectUpdatedAtMs }}']]),
 			options: {},
 		}),
 		updateRows('Mark superseded', [520, 1960], [['letterId', 'eq', '={{ $json.letterId }}']], {
@@ -197,7 +198,7 @@ const sync = {
 			resource: 'row',
 			operation: 'rowNotExists',
 			dataTableId: table(STATE_TABLE),
-			...conditions([['objectKey', 'eq', '={{ $json.objectKey }}'], ['updatedAtMs', 'gt', '={{ $json.objectUpdatedAtMs }}']]),
+			...conditions([['objectKey', 'eq', '={{ $json.objectKey }}'], ['objectUpdatedAtMs', 'gt', '={{ $json.objectUpdatedAtMs }}']]),
 			options: {},
 		}),
 		updateRows('Mark replaying', [520, 2160], [['letterId', 'eq', '={{ $json.letterId }}']], {

@@ -117,8 +117,8 @@ describe('ShopifyToKlaviyo node', () => {
 		expect(states).toHaveLength(1);
 		expect(states[0].json).toEqual({
 			objectKey: `order:${order.id}`,
-			updatedAtMs: ms,
-			updatedAt: new Date(ms).toISOString(),
+			objectUpdatedAtMs: ms,
+			objectUpdatedAt: new Date(ms).toISOString(),
 			topic: 'orders/create',
 			idempotencyKey: d.idempotencyKey,
 			receivedAt: '2026-12-06T10:00:00.000Z',
