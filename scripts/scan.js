@@ -7,6 +7,10 @@
  * and insists on npm provenance attestations, so it cannot check an unpublished local tarball.
  * Its `analyzePackage(dir)` — the lint pass that decides pass/fail — works on any folder, so we
  * `npm pack`, unpack into a temporary folder and call that, exactly as the CLI would after download.
+ * Since 0.32 the published-package scan (what n8n's verification runs) also lints the GitHub source
+ * its provenance attests — package.json, nodes/ and credentials/ (`SOURCE_FILE_PATTERNS`) — so we
+ * lint this checkout with those patterns too. (.github/workflows/release.yml runs the full online
+ * scan against the version it has just published.)
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -29,14 +33,21 @@ const ROOT = path.resolve(__dirname, '..');
 		const leaked = files.filter((f) => !/^package\/(dist\/|package\.json$|README\.md$|LICENSE(\.md)?$)/.test(f));
 		if (leaked.length) throw new Error(`unexpected files in the tarball: ${leaked.join(', ')}`);
 		const scannerPath = require.resolve('@n8n/scan-community-package/scanner/scanner.mjs', { paths: [ROOT] });
-		const { analyzePackage } = await import(pathToFileURL(scannerPath).href);
-		const result = await analyzePackage(dir);
-		if (result.passed) {
-			console.log('✅ @n8n/scan-community-package: the packed tarball passed all checks');
-		} else {
-			console.log(`❌ @n8n/scan-community-package: ${result.message}`);
-			if (result.details) console.log(result.details);
-			process.exitCode = 1;
+		const scanner = await import(pathToFileURL(scannerPath).href);
+		const { analyzePackage } = scanner;
+		if (!Array.isArray(scanner.SOURCE_FILE_PATTERNS)) throw new Error('@n8n/scan-community-package no longer exports SOURCE_FILE_PATTERNS: check how it scans sources');
+		const legs = [
+			['the packed tarball', await analyzePackage(dir)],
+			['the sources (package.json, nodes/, credentials/)', await analyzePackage(ROOT, scanner.SOURCE_FILE_PATTERNS)],
+		];
+		for (const [what, result] of legs) {
+			if (result.passed) {
+				console.log(`✅ @n8n/scan-community-package: ${what} passed all checks`);
+			} else {
+				console.log(`❌ @n8n/scan-community-package: ${what}: ${result.message}`);
+				if (result.details) console.log(result.details);
+				process.exitCode = 1;
+			}
 		}
 	} finally {
 		fs.rmSync(tmp, { recursive: true, force: true });
