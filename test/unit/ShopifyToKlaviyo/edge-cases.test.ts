@@ -258,16 +258,39 @@ describe('consent', () => {
 		expect(profile.subscriptions.sms.marketing.consent).toBe('SUBSCRIBED');
 	});
 
-	it.each([
-		['unsubscribed', 'subscription.unsubscribe'],
-		['not_subscribed', 'subscription.unsubscribe'],
-		['invalid', 'subscription.unsubscribe'],
-	])('email %s → %s', (state, operation) => {
-		const payload = { ...fixture('consent-email-subscribed.json'), email_marketing_consent: { state, opt_in_level: null, consent_updated_at: null } };
+	it('email unsubscribed → subscription.unsubscribe (the only state that unsubscribes by default)', () => {
+		const payload = { ...fixture('consent-email-subscribed.json'), email_marketing_consent: { state: 'unsubscribed', opt_in_level: null, consent_updated_at: null } };
 		const { requests } = mapDelivery(delivery('customers_email_marketing_consent/update', payload));
 		expectValid(requests);
-		expect(requests[0].operation).toBe(operation);
+		expect(requests[0].operation).toBe('subscription.unsubscribe');
 		expect(attrs(requests[0]).profiles.data[0].attributes.subscriptions).toEqual({ email: { marketing: { consent: 'UNSUBSCRIBED' } } });
+	});
+
+	it.each([
+		['not_subscribed', /not_subscribed and "Unsubscribe Not Subscribed" is off/],
+		['invalid', /invalid .*not an unsubscribe/],
+		['redacted', /redacted/],
+		['pending', /pending \(double opt-in/],
+		[null, /state null .*not mapped/],
+	])('email %s → Skipped by default: a never-subscribed or undeliverable customer is not unsubscribed', (state, reason) => {
+		const payload = { ...fixture('consent-email-subscribed.json'), email_marketing_consent: { state, opt_in_level: null, consent_updated_at: null } };
+		const result = mapDelivery(delivery('customers_email_marketing_consent/update', payload));
+		expect(result.requests).toEqual([]);
+		expect(result.skipped?.reason).toMatch(reason);
+	});
+
+	it('SMS not_subscribed and invalid → Skipped by default', () => {
+		for (const state of ['not_subscribed', 'invalid']) {
+			const payload = { ...fixture('consent-sms-subscribed.json'), sms_marketing_consent: { state } };
+			expect(mapDelivery(delivery('customers_marketing_consent/update', payload)).requests).toEqual([]);
+		}
+	});
+
+	it('not_subscribed unsubscribes only when "Unsubscribe Not Subscribed" is switched on', () => {
+		const payload = { ...fixture('consent-email-subscribed.json'), email_marketing_consent: { state: 'not_subscribed' } };
+		const { requests } = mapDelivery(delivery('customers_email_marketing_consent/update', payload), { unsubscribeNotSubscribed: true });
+		expectValid(requests);
+		expect(requests[0].operation).toBe('subscription.unsubscribe');
 	});
 
 	it('SMS unsubscribed → unsubscribe SMS marketing', () => {
@@ -277,12 +300,6 @@ describe('consent', () => {
 		expect(attrs(requests[0]).profiles.data[0].attributes.subscriptions).toEqual({ sms: { marketing: { consent: 'UNSUBSCRIBED' } } });
 	});
 
-	it('pending (double opt-in) → Skipped; not_subscribed can be told not to unsubscribe', () => {
-		const pending = { ...fixture('consent-email-subscribed.json'), email_marketing_consent: { state: 'pending' } };
-		expect(mapDelivery(delivery('customers_email_marketing_consent/update', pending)).skipped?.reason).toMatch(/pending \(double opt-in/);
-		const never = { ...fixture('consent-email-subscribed.json'), email_marketing_consent: { state: 'not_subscribed' } };
-		expect(mapDelivery(delivery('customers_email_marketing_consent/update', never), { unsubscribeNotSubscribed: false }).skipped).toBeDefined();
-	});
 
 	it('SMS consent with an ambiguous phone → Skipped', () => {
 		const payload = { ...fixture('consent-sms-subscribed.json'), phone: '555-0100' };

@@ -47,10 +47,13 @@ describe(`Shopify example payloads, API ${VERSION}`, () => {
 		expectValid(requests);
 	});
 
-	it('customers_email_marketing_consent/update (not_subscribed) → subscription.unsubscribe', () => {
-		const { requests } = map('customers_email_marketing_consent/update');
-		expect(requests[0].operation).toBe('subscription.unsubscribe');
-		expectValid(requests);
+	it('customers_email_marketing_consent/update (not_subscribed) → Skipped by default, unsubscribe only when switched on', () => {
+		const { requests, skipped } = map('customers_email_marketing_consent/update');
+		expect(requests).toEqual([]);
+		expect(skipped?.reason).toMatch(/not_subscribed/);
+		const on = map('customers_email_marketing_consent/update', { unsubscribeNotSubscribed: true });
+		expect(on.requests[0].operation).toBe('subscription.unsubscribe');
+		expectValid(on.requests);
 	});
 
 	it('customers_marketing_consent/update without a phone → Skipped', () => {
