@@ -41,7 +41,3 @@ export function mapRedact(payload: Json, ctx: MapContext): MappingResult {
 	};
 	return ctx.done([ctx.request('dataPrivacy.deleteProfile', body, `Delete Klaviyo profile of Shopify customer ${customerId} (customers/redact)`)]);
 }
-
-export function mapCustomerDelete(_payload: Json, ctx: MapContext): MappingResult {
-	return ctx.skip(CUSTOMER_DELETE_REASON);
-}
