@@ -14,7 +14,7 @@ import { SHOPIFY_DEFAULT_API_VERSION } from '../../credentials/ShopifyWebhookApi
 import type { ShopifyDeliveryItem } from '../shared/contract';
 import { DEFAULT_TRIGGER_TOPICS, SHOPIFY_TOPICS } from '../shared/topics';
 import type { ShopifyTopic } from '../shared/topics';
-import { buildIdempotencyKey, readShopifyHeaders } from './headers';
+import { buildIdempotencyKey, isCredentialShop, readShopifyHeaders } from './headers';
 import type { HeaderBag } from './headers';
 import { parseShopifyJson } from './parse';
 import {
@@ -249,6 +249,22 @@ export class ShopifyWebhookTrigger implements INodeType {
 			);
 			res.status(401).json({ error: 'invalid signature' });
 			return { noWebhookResponse: true };
+		}
+
+		// One app secret signs the webhooks of every shop the app is installed on: a delivery for
+		// another shop is acknowledged (so Shopify does not retry it) but not processed.
+		if (!isCredentialShop(credentials.shopDomain, meta.shop)) {
+			const shop = meta.shop || '(none)';
+			this.logger.warn(
+				`Shopify Webhook Trigger: ignored a delivery for shop ${shop}; the credential names another shop`,
+			);
+			return {
+				webhookResponse: {
+					ok: true,
+					ignored: 'shop',
+					reason: `delivery for shop ${shop}, not the shop of this trigger's credential; not processed`,
+				},
+			};
 		}
 
 		const parsed = parseShopifyJson(rawBody);
