@@ -79,8 +79,12 @@ export interface KlaviyoResultItem {
 	attempts: number;
 	/** Total time spent waiting between attempts, in ms */
 	totalWaitMs: number;
-	/** Klaviyo's response body (JSON:API), if any */
-	response?: unknown;
+	/**
+	 * The resource Klaviyo's answer names — `{ type, id }` (or a list of them), never its
+	 * attributes: successful executions are saved, and should hold no customer data. Absent when
+	 * Klaviyo answered without a resource (e.g. 202 with an empty body).
+	 */
+	response?: { type: string; id: string } | Array<{ type: string; id: string }>;
 	summary?: string;
 	topic?: string;
 	idempotencyKey?: string;
