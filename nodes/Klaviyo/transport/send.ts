@@ -12,7 +12,15 @@ import { isSuccess } from './retry';
  *
  * - 400 pointing at …/phone_number: Klaviyo rejects phone numbers it cannot parse as E.164 (or
  *   that are not SMS-capable for the account). The request is sent once more without the
- *   phone_number and the drop is reported in `notes` ("phone_number dropped: <detail>").
+ *   phone_number and the drop is reported in `notes` ("phone_number dropped: <detail>"). Only a
+ *   400 whose error pointer designates a phone_number does this; any other 400 is a failure.
+ * - 400 pointing at …/email (profile import, events, bulk events and profile imports): an address
+ *   Klaviyo rejects. When the same profile still has another identifier (phone_number or
+ *   external_id), the request is sent once more without the email and the note says "email
+ *   dropped: Klaviyo rejected it (<detail>)"; otherwise it fails, with the field named in the error
+ *   and a note saying why the email was kept. Subscription and deletion jobs keep their email: the
+ *   consent or the erasure is about that address.
+ *   Notes never repeat the dropped value, even when Klaviyo's detail quotes it.
  * - 409 `duplicate_profile` on POST /api/profile-import: the identifiers in the body belong to an
  *   existing profile whose id Klaviyo returns in meta.duplicate_profile_id. We resend the same
  *   ProfileUpsertQuery to POST /api/profile-import with data.id set to that id — the spec allows an
@@ -101,6 +109,63 @@ export function profileAttributeObjects(body: unknown): Array<Record<string, unk
 	return out;
 }
 
+/** The object holding the key a JSON pointer designates, and that key; undefined if it is not there. */
+function resolvePointer(body: unknown, pointer: string): { holder: Record<string, unknown>; key: string } | undefined {
+	const parts = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+	if (!parts.length) return undefined;
+	let node: unknown = body;
+	for (const part of parts.slice(0, -1)) {
+		if (Array.isArray(node)) node = node[Number(part)];
+		else node = asObject(node)?.[part];
+		if (node === undefined) return undefined;
+	}
+	const key = parts[parts.length - 1];
+	const holder = asObject(node);
+	return holder && Object.prototype.hasOwnProperty.call(holder, key) ? { holder, key } : undefined;
+}
+
+/** Operations whose rejected email may be dropped (the profile keeps another identifier). */
+const EMAIL_DROP_OPERATIONS: ReadonlySet<KlaviyoOperation> = new Set<KlaviyoOperation>([
+	'profile.upsert',
+	'event.create',
+	'bulk.createEvents',
+	'bulk.importProfiles',
+]);
+
+const OTHER_IDENTIFIERS = ['phone_number', 'external_id'];
+
+const present = (value: unknown) => value !== undefined && value !== null && value !== '';
+
+/**
+ * Remove the email Klaviyo rejected at `pointer` if the same profile keeps another identifier.
+ * `dropped`: the removed value; `onlyIdentifier`: the email was there but is the only identifier.
+ */
+export function dropRejectedEmail(body: unknown, pointer: string | undefined): { dropped?: string; onlyIdentifier?: boolean } {
+	if (!pointer || !/(^|\/)email$/.test(pointer)) return {};
+	const target = resolvePointer(body, pointer);
+	if (!target || !present(target.holder[target.key])) return {};
+	if (!OTHER_IDENTIFIERS.some((k) => present(target.holder[k]))) return { onlyIdentifier: true };
+	const dropped = String(target.holder[target.key]);
+	delete target.holder[target.key];
+	return { dropped };
+}
+
+/**
+ * Klaviyo's detail with the rejected value replaced, so notes carry no personal data. Values
+ * shorter than 5 characters identify nobody and would match inside unrelated text ("12").
+ */
+function withoutValue(detail: string, value: unknown): string {
+	const text = typeof value === 'string' || typeof value === 'number' ? String(value).trim() : '';
+	return text.length >= 5 ? detail.split(text).join('[redacted]') : detail;
+}
+
+/** The value at a JSON pointer, if any (for redaction). */
+function valueAt(body: unknown, pointer: string | undefined): unknown {
+	if (!pointer) return undefined;
+	const target = resolvePointer(body, pointer);
+	return target ? target.holder[target.key] : undefined;
+}
+
 /** Remove the phone number Klaviyo complained about; true if the body changed. */
 export function dropPhoneNumber(body: unknown, pointer: string | undefined): boolean {
 	if (pointer && deleteAtPointer(body, pointer)) return true;
@@ -125,6 +190,7 @@ export async function sendRequest(
 	let totalWaitMs = 0;
 	let current: KlaviyoRequest = { ...req, body: clone(req.body) };
 	let phoneRetried = false;
+	let emailRetried = false;
 	let duplicateResolved = false;
 	for (;;) {
 		const result = await klaviyoRequest(ctx, current, settings);
@@ -150,10 +216,28 @@ export async function sendRequest(
 				if (phoneError) {
 					phoneRetried = true;
 					const body = clone(current.body);
+					const rejected = valueAt(current.body, phoneError.source?.pointer);
 					if (dropPhoneNumber(body, phoneError.source?.pointer)) {
-						notes.push(`phone_number dropped: ${phoneError.detail ?? phoneError.title ?? 'invalid phone number'}`);
+						notes.push(`phone_number dropped: ${withoutValue(phoneError.detail ?? phoneError.title ?? 'invalid phone number', rejected)}`);
 						current = { ...current, body };
 						continue;
+					}
+				}
+			}
+			if (outcome.status === 400 && !emailRetried && recovery?.operation && EMAIL_DROP_OPERATIONS.has(recovery.operation)) {
+				const emailError = errors.find((e) => /(^|\/)email$/.test(e.source?.pointer ?? ''));
+				if (emailError) {
+					emailRetried = true;
+					const body = clone(current.body);
+					const { dropped, onlyIdentifier } = dropRejectedEmail(body, emailError.source?.pointer);
+					if (dropped !== undefined) {
+						const detail = emailError.detail ?? emailError.title;
+						notes.push(`email dropped: Klaviyo rejected it${detail ? ` (${withoutValue(detail, dropped)})` : ''}`);
+						current = { ...current, body };
+						continue;
+					}
+					if (onlyIdentifier) {
+						notes.push('email rejected and kept: it is the only identifier (no phone_number or external_id to send instead)');
 					}
 				}
 			}

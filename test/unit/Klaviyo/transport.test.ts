@@ -277,6 +277,114 @@ describe('special cases', () => {
 		expect(r).toMatchObject({ ok: false, attempts: 2 });
 	});
 
+	it('a 400 pointing elsewhere never drops the phone', async () => {
+		api()
+			.post('/api/profile-import', (b) => b.data.attributes.phone_number === '+15005550006')
+			.reply(400, klaviyoError(400, "'colour' is not a valid field for the resource 'profile'.", { pointer: '/data/attributes/colour' }));
+		const r = await sendOperation(fake.ctx, 'profile.upsert', profileBody({ phone_number: '+15005550006' }), settings());
+		expect(r).toMatchObject({ ok: false, attempts: 1, notes: [], error: { status: 400, pointer: '/data/attributes/colour' } });
+		expect(fake.sent).toHaveLength(1);
+	});
+
+	it('a 400 without a pointer never drops the phone', async () => {
+		api()
+			.post('/api/events')
+			.reply(400, { errors: [{ status: 400, code: 'invalid', title: 'Invalid input.', detail: 'Something is wrong.' }] });
+		const r = await sendOperation(fake.ctx, 'event.create', eventBody({ email: 'a@example.com', phone: '+15005550006' }), settings());
+		expect(r).toMatchObject({ ok: false, attempts: 1 });
+		expect(fake.sent).toHaveLength(1);
+	});
+
+	it('the phone note never repeats the number, even when Klaviyo quotes it', async () => {
+		api()
+			.post('/api/profile-import')
+			.reply(400, klaviyoError(400, 'Invalid phone number +19999999 for this account', { pointer: '/data/attributes/phone_number' }))
+			.post('/api/profile-import')
+			.reply(200, { data: { type: 'profile', id: '01P' } });
+		const r = await sendOperation(fake.ctx, 'profile.upsert', profileBody({ phone_number: '+19999999' }), settings());
+		expect(r).toMatchObject({ ok: true, notes: ['phone_number dropped: Invalid phone number [redacted] for this account'] });
+	});
+
+	describe('rejected email', () => {
+		const emailPointer = '/data/attributes/profile/data/attributes/email';
+
+		it('400 on the event profile email → sent once more without it, by the phone that remains', async () => {
+			api()
+				.post('/api/events', (b) => b.data.attributes.profile.data.attributes.email === 'bad@example.com')
+				.reply(400, klaviyoError(400, 'Invalid email address bad@example.com', { pointer: emailPointer }))
+				.post('/api/events', (b) => {
+					const attrs = b.data.attributes.profile.data.attributes;
+					return !('email' in attrs) && attrs.phone_number === '+15005550006';
+				})
+				.reply(202);
+			const r = await sendOperation(fake.ctx, 'event.create', eventBody({ email: 'bad@example.com', phone: '+15005550006' }), settings());
+			expect(r).toMatchObject({ ok: true, status: 202, attempts: 2, notes: ['email dropped: Klaviyo rejected it (Invalid email address [redacted])'] });
+			expect(JSON.stringify(r.notes)).not.toContain('bad@example.com');
+		});
+
+		it('400 on the profile-import email → sent once more by external_id', async () => {
+			api()
+				.post('/api/profile-import')
+				.reply(400, klaviyoError(400, 'Invalid email address', { pointer: '/data/attributes/email' }))
+				.post('/api/profile-import', (b) => !('email' in b.data.attributes) && b.data.attributes.external_id === '42')
+				.reply(201, { data: { type: 'profile', id: '01P' } });
+			const r = await sendOperation(fake.ctx, 'profile.upsert', profileBody({ email: 'x@bad', external_id: '42' }), settings());
+			expect(r).toMatchObject({ ok: true, status: 201, attempts: 2, notes: ['email dropped: Klaviyo rejected it (Invalid email address)'] });
+		});
+
+		it('email the only identifier → failure naming the field, without a second attempt', async () => {
+			api()
+				.post('/api/events')
+				.reply(400, klaviyoError(400, 'Invalid email address', { pointer: emailPointer }));
+			const r = await sendOperation(fake.ctx, 'event.create', eventBody({ email: 'bad@example.com' }), settings());
+			expect(r).toMatchObject({
+				ok: false,
+				attempts: 1,
+				error: { status: 400, pointer: emailPointer, hint: 'Klaviyo rejected the field "profile.email"' },
+			});
+			expect(r.notes).toEqual(['email rejected and kept: it is the only identifier (no phone_number or external_id to send instead)']);
+			expect(fake.sent).toHaveLength(1);
+		});
+
+		it('a second email 400 is a failure, not a loop', async () => {
+			api()
+				.post('/api/profile-import')
+				.times(2)
+				.reply(400, klaviyoError(400, 'Invalid email address', { pointer: '/data/attributes/email' }));
+			const body = profileBody({ email: 'x@bad', phone_number: '+15005550006' });
+			// the second answer points at the email again although it is gone: nothing more to drop
+			const r = await sendOperation(fake.ctx, 'profile.upsert', body, settings());
+			expect(r).toMatchObject({ ok: false, attempts: 2 });
+		});
+
+		it('a subscription job keeps its email (the consent is about that address): failure, no retry', async () => {
+			const body = {
+				data: {
+					type: 'profile-subscription-bulk-create-job',
+					attributes: {
+						profiles: {
+							data: [
+								{
+									type: 'profile',
+									attributes: {
+										email: 'bad@example.com',
+										phone_number: '+15005550006',
+										subscriptions: { email: { marketing: { consent: 'SUBSCRIBED' } } },
+									},
+								},
+							],
+						},
+					},
+				},
+			};
+			api()
+				.post('/api/profile-subscription-bulk-create-jobs')
+				.reply(400, klaviyoError(400, 'Invalid email address', { pointer: '/data/attributes/profiles/data/0/attributes/email' }));
+			const r = await sendOperation(fake.ctx, 'subscription.subscribe', body, settings());
+			expect(r).toMatchObject({ ok: false, attempts: 1 });
+		});
+	});
+
 	it('409 duplicate_profile → re-sent to profile-import with data.id = duplicate_profile_id', async () => {
 		api()
 			.post('/api/profile-import', (b) => b.data.id === undefined)
