@@ -42,6 +42,14 @@ export type KlaviyoOperation =
 	| 'subscription.unsubscribe'
 	/** POST /api/data-privacy-deletion-jobs — body: DataPrivacyCreateDeletionJobQuery */
 	| 'dataPrivacy.deleteProfile'
+	/**
+	 * Delete the profile(s) holding an external_id. Body: a DataPrivacyCreateDeletionJobQuery whose
+	 * profile is `{ type: 'profile', attributes: { external_id } }`. Klaviyo's deletion jobs take only
+	 * an email, phone or profile id, so the Klaviyo node first looks the profile up
+	 * (GET /api/profiles?filter=equals(external_id,"…")) and sends the job with its id; no profile →
+	 * success, nothing to delete.
+	 */
+	| 'dataPrivacy.deleteProfileByExternalId'
 	/** POST /api/event-bulk-create-jobs — body: EventsBulkCreateJob */
 	| 'bulk.createEvents'
 	/** POST /api/profile-bulk-import-jobs — body: ProfileImportJobCreateQuery */

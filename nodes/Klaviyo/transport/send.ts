@@ -273,6 +273,97 @@ export async function sendRequest(
 	}
 }
 
+/** Klaviyo's filter for the profile(s) holding an external_id (string values in double quotes). */
+export function externalIdFilter(externalId: string): string {
+	return `equals(external_id,"${externalId}")`;
+}
+
+/** Profiles looked up per page when resolving an external_id (Klaviyo's maximum page size). */
+const LOOKUP_PAGE_SIZE = 100;
+
+/**
+ * dataPrivacy.deleteProfileByExternalId: Klaviyo's deletion jobs take an email, a phone or a
+ * profile id, not an external_id. So: GET /api/profiles?filter=equals(external_id,"…") (only the
+ * ids asked for), then one deletion job per profile found, by its id. No profile → success with the
+ * note "nothing to delete". Any failure returns the original body, so a replay looks up again.
+ */
+async function deleteByExternalId(ctx: IExecuteFunctions, body: IDataObject, settings: TransportSettings): Promise<SendResult> {
+	const fail = (message: string, hint: string, attempts = 0, totalWaitMs = 0, notes: string[] = []): SendResult => ({
+		ok: false,
+		error: { message, hint },
+		attempts,
+		totalWaitMs,
+		notes,
+		body,
+	});
+	const field = 'data.attributes.profile.data.attributes.external_id';
+	const raw = asObject(asObject(asObject(asObject(asObject(body.data)?.attributes)?.profile)?.data)?.attributes)?.external_id;
+	const externalId = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim() : '';
+	if (!externalId) return fail(`dataPrivacy.deleteProfileByExternalId: ${field} is missing`, 'the body must name the profile by its external_id');
+	if (/["\\]/.test(externalId)) {
+		return fail(
+			`dataPrivacy.deleteProfileByExternalId: ${field} contains a double quote or backslash, which Klaviyo's filter syntax cannot express`,
+			'delete this profile by email, phone or profile id instead',
+		);
+	}
+	const lookup = await sendRequest(
+		ctx,
+		{
+			method: 'GET',
+			path: ENDPOINTS['GET /api/profiles'].path,
+			qs: { filter: externalIdFilter(externalId), 'fields[profile]': 'external_id', 'page[size]': LOOKUP_PAGE_SIZE },
+			endpoint: 'GET /api/profiles',
+		},
+		settings,
+	);
+	if (!lookup.ok) return { ...lookup, body };
+	const page = asObject(lookup.response);
+	const ids = (Array.isArray(page?.data) ? page.data : [])
+		.map((p) => asObject(p)?.id)
+		.filter((id): id is string => typeof id === 'string' && id !== '');
+	let attempts = lookup.attempts;
+	let totalWaitMs = lookup.totalWaitMs;
+	if (ids.length === 0) {
+		return {
+			ok: true,
+			status: lookup.status,
+			response: lookup.response,
+			attempts,
+			totalWaitMs,
+			notes: [...lookup.notes, 'no Klaviyo profile has this external_id; nothing to delete'],
+			body,
+		};
+	}
+	const deletion = ENDPOINTS[OPERATION_ENDPOINT['dataPrivacy.deleteProfile']];
+	let status = lookup.status;
+	for (const id of ids) {
+		const job: IDataObject = {
+			data: { type: 'data-privacy-deletion-job', attributes: { profile: { data: { type: 'profile', id, attributes: {} } } } },
+		};
+		const sent = await sendRequest(
+			ctx,
+			{ method: deletion.method, path: deletion.path, body: job, endpoint: OPERATION_ENDPOINT['dataPrivacy.deleteProfile'] },
+			settings,
+			{ operation: 'dataPrivacy.deleteProfile' },
+		);
+		attempts += sent.attempts;
+		totalWaitMs += sent.totalWaitMs;
+		if (!sent.ok) return { ...sent, attempts, totalWaitMs, body };
+		status = sent.status;
+	}
+	const notes = [`external_id matched ${ids.length} Klaviyo profile${ids.length === 1 ? '' : 's'} (${ids.join(', ')}); deletion requested`];
+	if (asObject(page?.links)?.next) {
+		return fail(
+			`more than ${LOOKUP_PAGE_SIZE} Klaviyo profiles have this external_id; deletion was requested for the first ${ids.length}`,
+			'replay this item to delete the rest',
+			attempts,
+			totalWaitMs,
+			notes,
+		);
+	}
+	return { ok: true, status, response: lookup.response, attempts, totalWaitMs, notes, body };
+}
+
 /** Send a contract operation (the mapper's `operation` + `body`). */
 export async function sendOperation(
 	ctx: IExecuteFunctions,
@@ -280,6 +371,7 @@ export async function sendOperation(
 	body: IDataObject,
 	settings: TransportSettings,
 ): Promise<SendResult> {
+	if (operation === 'dataPrivacy.deleteProfileByExternalId') return await deleteByExternalId(ctx, body, settings);
 	const endpoint = ENDPOINTS[OPERATION_ENDPOINT[operation]];
 	return await sendRequest(
 		ctx,

@@ -419,6 +419,24 @@ describe('field-based operations build valid bodies', () => {
 		expect(out[0].json).toMatchObject({ operation: 'dataPrivacy.deleteProfile', status: 202 });
 		expect(JSON.stringify(fake.sent[0].body)).toContain(identifier);
 	});
+
+	it('Data Privacy → Request Profile Deletion by External ID: looks the profile up, deletes it by id', async () => {
+		nock(BASE)
+			.get('/api/profiles')
+			.query({ filter: 'equals(external_id,"shop-42")', 'fields[profile]': 'external_id', 'page[size]': '100' })
+			.reply(200, { data: [{ type: 'profile', id: '01P', attributes: { external_id: 'shop-42' } }], links: { next: null } })
+			.post('/api/data-privacy-deletion-jobs', (b) => b.data.attributes.profile.data.id === '01P')
+			.reply(202);
+		const out = await run({ params: { resource: 'dataPrivacy', operation: 'requestProfileDeletion', identifyBy: 'external_id', identifier: 'shop-42' } });
+		expect(out[0].json).toEqual({
+			operation: 'dataPrivacy.deleteProfileByExternalId',
+			status: 202,
+			attempts: 2,
+			totalWaitMs: 0,
+			response: [{ type: 'profile', id: '01P' }],
+			notes: ['external_id matched 1 Klaviyo profile (01P); deletion requested'],
+		});
+	});
 });
 
 describe('Bulk → Create Events in Bulk', () => {

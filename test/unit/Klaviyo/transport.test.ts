@@ -485,3 +485,89 @@ describe('classification', () => {
 		expect(fake.sent[0].body).toBeUndefined();
 	});
 });
+
+describe('dataPrivacy.deleteProfileByExternalId', () => {
+	const byExternalId = (externalId: unknown) => ({
+		data: {
+			type: 'data-privacy-deletion-job',
+			attributes: { profile: { data: { type: 'profile', attributes: { external_id: externalId } } } },
+		},
+	});
+	const lookup = (externalId: string) => ({
+		filter: `equals(external_id,"${externalId}")`,
+		'fields[profile]': 'external_id',
+		'page[size]': '100',
+	});
+	const deletionById = (id: string) => ({
+		data: { type: 'data-privacy-deletion-job', attributes: { profile: { data: { type: 'profile', id, attributes: {} } } } },
+	});
+
+	it('looks the profile up by external_id, then requests its deletion by profile id', async () => {
+		api()
+			.get('/api/profiles')
+			.query(lookup('5'))
+			.reply(200, { data: [{ type: 'profile', id: '01PROFILE', attributes: { external_id: '5' } }], links: { self: 'x', next: null, prev: null } })
+			.post('/api/data-privacy-deletion-jobs', deletionById('01PROFILE'))
+			.reply(202);
+		const r = await sendOperation(fake.ctx, 'dataPrivacy.deleteProfileByExternalId', byExternalId('5'), settings());
+		expect(r).toMatchObject({
+			ok: true,
+			status: 202,
+			attempts: 2,
+			notes: ['external_id matched 1 Klaviyo profile (01PROFILE); deletion requested'],
+			body: byExternalId('5'),
+		});
+		expect(fake.sent.map((s) => `${s.method} ${s.path}`)).toEqual(['GET /api/profiles', 'POST /api/data-privacy-deletion-jobs']);
+		expect(openapi.validate('DataPrivacyCreateDeletionJobQuery', fake.sent[1].body)).toEqual([]);
+		expect(JSON.stringify(fake.sent[1].body)).not.toContain('external_id');
+	});
+
+	it('a customer Klaviyo does not know → success, nothing to delete, no deletion job', async () => {
+		api().get('/api/profiles').query(lookup('404')).reply(200, { data: [], links: { self: 'x', next: null, prev: null } });
+		const r = await sendOperation(fake.ctx, 'dataPrivacy.deleteProfileByExternalId', byExternalId('404'), settings());
+		expect(r).toMatchObject({ ok: true, status: 200, attempts: 1, notes: ['no Klaviyo profile has this external_id; nothing to delete'] });
+		expect(fake.sent).toHaveLength(1);
+	});
+
+	it('every profile holding the external_id is deleted', async () => {
+		api()
+			.get('/api/profiles')
+			.query(lookup('7'))
+			.reply(200, { data: [{ type: 'profile', id: '01A' }, { type: 'profile', id: '01B' }], links: { next: null } })
+			.post('/api/data-privacy-deletion-jobs', deletionById('01A'))
+			.reply(202)
+			.post('/api/data-privacy-deletion-jobs', deletionById('01B'))
+			.reply(202);
+		const r = await sendOperation(fake.ctx, 'dataPrivacy.deleteProfileByExternalId', byExternalId(7), settings());
+		expect(r).toMatchObject({ ok: true, attempts: 3, notes: ['external_id matched 2 Klaviyo profiles (01A, 01B); deletion requested'] });
+	});
+
+	it('a failed lookup fails the item with the original body (a replay looks up again), naming the read scope on 403', async () => {
+		api().get('/api/profiles').query(true).reply(403, klaviyoError(403, 'You do not have permission to perform this action.'));
+		const r = await sendOperation(fake.ctx, 'dataPrivacy.deleteProfileByExternalId', byExternalId('5'), settings());
+		expect(r).toMatchObject({ ok: false, attempts: 1, body: byExternalId('5'), error: { status: 403 } });
+		expect(!r.ok && r.error.hint).toMatch(/profiles:read/);
+	});
+
+	it('a failed deletion job fails the item with the original body', async () => {
+		api()
+			.get('/api/profiles')
+			.query(true)
+			.reply(200, { data: [{ type: 'profile', id: '01P' }], links: { next: null } })
+			.post('/api/data-privacy-deletion-jobs')
+			.reply(400, klaviyoError(400, 'bad', { pointer: '/data/attributes/profile/data/id' }));
+		const r = await sendOperation(fake.ctx, 'dataPrivacy.deleteProfileByExternalId', byExternalId('5'), settings());
+		expect(r).toMatchObject({ ok: false, attempts: 2, body: byExternalId('5'), error: { status: 400 } });
+	});
+
+	it.each([
+		[undefined, /external_id is missing/],
+		['  ', /external_id is missing/],
+		['a"b', /double quote or backslash/],
+	])('external_id %p → fails without calling Klaviyo', async (externalId, message) => {
+		const r = await sendOperation(fake.ctx, 'dataPrivacy.deleteProfileByExternalId', byExternalId(externalId), settings());
+		expect(r).toMatchObject({ ok: false, attempts: 0 });
+		expect(!r.ok && r.error.message).toMatch(message);
+		expect(fake.sent).toHaveLength(0);
+	});
+});

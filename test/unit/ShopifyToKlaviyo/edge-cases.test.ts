@@ -1,4 +1,5 @@
 import { mapDelivery, MappingError } from '../../../nodes/ShopifyToKlaviyo/mapping';
+import type { KlaviyoRequestItem } from '../../../nodes/shared/contract';
 import { attrs, delivery, expectValid, fixture } from './helpers';
 
 const blueprint = () => fixture('order-blueprint.json');
@@ -308,12 +309,44 @@ describe('consent', () => {
 });
 
 describe('privacy and dispatch', () => {
-	it('customers/redact by phone when there is no email; nothing → Skipped', () => {
+	const deletionOf = (r: KlaviyoRequestItem) => [r.operation, attrs(r).profile.data.attributes];
+
+	it('customers/redact requests deletion once per identifier: email, phone and external_id (the Shopify customer id)', () => {
+		const { requests, skipped } = mapDelivery(
+			delivery('customers/redact', { shop_id: 1, customer: { id: 5, email: 'ann@example.com', phone: '+44 20 7946 0958' }, orders_to_redact: [] }),
+		);
+		expect(skipped).toBeUndefined();
+		expect(requests.map(deletionOf)).toEqual([
+			['dataPrivacy.deleteProfile', { email: 'ann@example.com' }],
+			['dataPrivacy.deleteProfile', { phone_number: '+442079460958' }],
+			['dataPrivacy.deleteProfileByExternalId', { external_id: '5' }],
+		]);
+		expect(requests.map((r) => r.summary)).toEqual([
+			'Delete Klaviyo profile of Shopify customer 5 by email (customers/redact)',
+			'Delete Klaviyo profile of Shopify customer 5 by phone (customers/redact)',
+			'Delete Klaviyo profile of Shopify customer 5 by external_id (customers/redact)',
+		]);
+		expectValid(requests);
+		for (const r of requests) expect(r.summary).not.toMatch(/ann@|7946/);
+	});
+
+	it('customers/redact by phone and external_id when there is no email; by external_id alone for an id-only customer', () => {
 		const byPhone = mapDelivery(delivery('customers/redact', { shop_id: 1, customer: { id: 5, email: null, phone: '+44 20 7946 0958' }, orders_to_redact: [] }));
 		expectValid(byPhone.requests);
-		expect(attrs(byPhone.requests[0]).profile.data.attributes).toEqual({ phone_number: '+442079460958' });
-		const none = mapDelivery(delivery('customers/redact', { shop_id: 1, customer: { id: 5 } }));
-		expect(none.skipped?.reason).toMatch(/no email or valid phone/);
+		expect(byPhone.requests.map(deletionOf)).toEqual([
+			['dataPrivacy.deleteProfile', { phone_number: '+442079460958' }],
+			['dataPrivacy.deleteProfileByExternalId', { external_id: '5' }],
+		]);
+		const idOnly = mapDelivery(delivery('customers/redact', { shop_id: 1, customer: { id: '9007199254740993' } }));
+		expect(idOnly.requests.map(deletionOf)).toEqual([['dataPrivacy.deleteProfileByExternalId', { external_id: '9007199254740993' }]]);
+	});
+
+	it('customers/redact with an invalid phone notes it and still deletes by the other identifiers; nothing at all → Skipped', () => {
+		const { requests } = mapDelivery(delivery('customers/redact', { customer: { id: 5, email: 'ann@example.com', phone: '555-SHIP' } }));
+		expect(requests.map((r) => r.operation)).toEqual(['dataPrivacy.deleteProfile', 'dataPrivacy.deleteProfileByExternalId']);
+		expect(requests[0].notes).toEqual(['customer.phone is not a valid E.164 phone number; dropped']);
+		const none = mapDelivery(delivery('customers/redact', { shop_id: 1, customer: {} }));
+		expect(none.skipped?.reason).toMatch(/no email, valid phone or customer id/);
 	});
 
 	it('unknown topics → Skipped; non-object payloads → MappingError', () => {
