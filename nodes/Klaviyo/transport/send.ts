@@ -62,21 +62,10 @@ function asObject(value: unknown): Record<string, unknown> | undefined {
 
 /** Delete the key a JSON pointer designates; true if something was removed. */
 function deleteAtPointer(body: unknown, pointer: string): boolean {
-	const parts = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
-	if (!parts.length) return false;
-	let node: unknown = body;
-	for (const part of parts.slice(0, -1)) {
-		if (Array.isArray(node)) node = node[Number(part)];
-		else node = asObject(node)?.[part];
-		if (node === undefined) return false;
-	}
-	const last = parts[parts.length - 1];
-	const holder = asObject(node);
-	if (holder && Object.prototype.hasOwnProperty.call(holder, last)) {
-		delete holder[last];
-		return true;
-	}
-	return false;
+	const target = resolvePointer(body, pointer);
+	if (!target) return false;
+	delete target.holder[target.key];
+	return true;
 }
 
 /** Every profile-attributes object in a body we send, wherever the operation keeps it. */
