@@ -135,9 +135,9 @@ export class ShopifyToKlaviyo implements INodeType {
 				displayName: 'Unsubscribe Not Subscribed',
 				name: 'unsubscribeNotSubscribed',
 				type: 'boolean',
-				default: true,
+				default: false,
 				description:
-					'Whether a Shopify consent of "not_subscribed" unsubscribes the profile in Klaviyo. Turn off if people also subscribe through Klaviyo forms that Shopify does not know about.',
+					'Whether a Shopify consent of "not_subscribed" (never subscribed in Shopify) unsubscribes the profile in Klaviyo. Leave off if people also subscribe through Klaviyo forms: Shopify does not know about those subscriptions.',
 			},
 			{
 				displayName: 'Email List ID',
@@ -198,7 +198,7 @@ export class ShopifyToKlaviyo implements INodeType {
 					lineItemEvents: this.getNodeParameter('lineItemEvents', i, true) as boolean,
 					includeLocation: this.getNodeParameter('includeLocation', i, true) as boolean,
 					skipTestOrders: this.getNodeParameter('skipTestOrders', i, false) as boolean,
-					unsubscribeNotSubscribed: this.getNodeParameter('unsubscribeNotSubscribed', i, true) as boolean,
+					unsubscribeNotSubscribed: this.getNodeParameter('unsubscribeNotSubscribed', i, false) as boolean,
 					emailListId: this.getNodeParameter('emailListId', i, '') as string,
 					smsListId: this.getNodeParameter('smsListId', i, '') as string,
 					metricNames: this.getNodeParameter('metricNames', i, {}) as Partial<MetricNames>,

@@ -12,7 +12,9 @@ import { fromParameter, NodeConnectionTypes, NodeOperationError, webhookDescript
 
 import { SHOPIFY_DEFAULT_API_VERSION } from '../../credentials/ShopifyWebhookApi.credentials';
 import type { ShopifyDeliveryItem } from '../shared/contract';
-import { buildIdempotencyKey, readShopifyHeaders } from './headers';
+import { DEFAULT_TRIGGER_TOPICS, SHOPIFY_TOPICS } from '../shared/topics';
+import type { ShopifyTopic } from '../shared/topics';
+import { buildIdempotencyKey, isCredentialShop, readShopifyHeaders } from './headers';
 import type { HeaderBag } from './headers';
 import { parseShopifyJson } from './parse';
 import {
@@ -28,33 +30,15 @@ import { verifyShopifyHmac } from './verify';
 
 const CREDENTIAL = 'shopifyWebhookApi';
 
-/** Value = the Shopify topic string exactly as sent in X-Shopify-Topic. */
-export const TOPIC_OPTIONS: INodePropertyOptions[] = [
-	{ name: 'Checkout Created', value: 'checkouts/create' },
-	{ name: 'Checkout Updated', value: 'checkouts/update' },
-	{ name: 'Customer Created', value: 'customers/create' },
-	{ name: 'Customer Deleted', value: 'customers/delete' },
-	{
-		name: 'Customer Email Marketing Consent Updated',
-		value: 'customers_email_marketing_consent/update',
-	},
-	{ name: 'Customer Marketing Consent Updated', value: 'customers_marketing_consent/update' },
-	{
-		name: 'Customer Redact (Compliance)',
-		value: 'customers/redact',
-		description:
-			'Mandatory compliance topic. Configure it in the Partner dashboard or your app configuration (compliance_topics), not via the API: the trigger skips it when registering webhooks, but accepts its deliveries.',
-	},
-	{ name: 'Customer Updated', value: 'customers/update' },
-	{ name: 'Order Cancelled', value: 'orders/cancelled' },
-	{ name: 'Order Created', value: 'orders/create' },
-	{ name: 'Order Fulfilled', value: 'orders/fulfilled' },
-	{ name: 'Order Paid', value: 'orders/paid' },
-	{ name: 'Order Updated', value: 'orders/updated' },
-	{ name: 'Refund Created', value: 'refunds/create' },
-];
-
-const ALL_TOPICS = TOPIC_OPTIONS.map((option) => option.value as string);
+/**
+ * Value = the Shopify topic string exactly as sent in X-Shopify-Topic. Derived from the shared
+ * topic table, as is the default selection (the topics the mapper sends to Klaviyo).
+ */
+export const TOPIC_OPTIONS: INodePropertyOptions[] = SHOPIFY_TOPICS.map((t: ShopifyTopic) => {
+	const option: INodePropertyOptions = { name: t.name, value: t.topic };
+	if (t.description) option.description = t.description;
+	return option;
+});
 
 interface StaticData {
 	subscriptionIds?: string[];
@@ -72,7 +56,7 @@ function hasAccessToken(credentials: ICredentialDataDecryptedObject): boolean {
 }
 
 function selectedTopics(ctx: IHookFunctions | IWebhookFunctions): string[] {
-	const topics = ctx.getNodeParameter('topics', ALL_TOPICS) as string[];
+	const topics = ctx.getNodeParameter('topics', [...DEFAULT_TRIGGER_TOPICS]) as string[];
 	return Array.isArray(topics) ? topics : [];
 }
 
@@ -174,25 +158,10 @@ export class ShopifyWebhookTrigger implements INodeType {
 				name: 'topics',
 				type: 'multiOptions',
 				options: TOPIC_OPTIONS,
-				default: [
-					'checkouts/create',
-					'checkouts/update',
-					'customers/create',
-					'customers/delete',
-					'customers_email_marketing_consent/update',
-					'customers_marketing_consent/update',
-					'customers/redact',
-					'customers/update',
-					'orders/cancelled',
-					'orders/create',
-					'orders/fulfilled',
-					'orders/paid',
-					'orders/updated',
-					'refunds/create',
-				],
+				default: [...DEFAULT_TRIGGER_TOPICS],
 				required: true,
 				description:
-					'Shopify topics that start the workflow. Signed deliveries of other topics are acknowledged (200) and ignored.',
+					'Shopify topics that start the workflow. Selected by default: every topic the Shopify to Klaviyo node sends to Klaviyo. Signed deliveries of other topics are acknowledged (200) and ignored.',
 			},
 		],
 	};
@@ -280,6 +249,22 @@ export class ShopifyWebhookTrigger implements INodeType {
 			);
 			res.status(401).json({ error: 'invalid signature' });
 			return { noWebhookResponse: true };
+		}
+
+		// One app secret signs the webhooks of every shop the app is installed on: a delivery for
+		// another shop is acknowledged (so Shopify does not retry it) but not processed.
+		if (!isCredentialShop(credentials.shopDomain, meta.shop)) {
+			const shop = meta.shop || '(none)';
+			this.logger.warn(
+				`Shopify Webhook Trigger: ignored a delivery for shop ${shop}; the credential names another shop`,
+			);
+			return {
+				webhookResponse: {
+					ok: true,
+					ignored: 'shop',
+					reason: `delivery for shop ${shop}, not the shop of this trigger's credential; not processed`,
+				},
+			};
 		}
 
 		const parsed = parseShopifyJson(rawBody);

@@ -76,3 +76,24 @@ export function buildIdempotencyKey(meta: {
 }): string {
 	return `${meta.shop}:${meta.topic}:${meta.eventId || meta.webhookId || ''}`;
 }
+
+/** A shop domain as typed in a credential or sent in X-Shopify-Shop-Domain: lower case, no scheme, no path. */
+export function canonicalShopDomain(value: unknown): string {
+	if (typeof value !== 'string') return '';
+	return value
+		.trim()
+		.toLowerCase()
+		.replace(/^https?:\/\//, '')
+		.replace(/\/.*$/, '');
+}
+
+/**
+ * Whether a delivery is for the credential's shop. An app installed on several shops signs every
+ * shop's webhooks with the same secret, so a valid signature alone does not say which shop it is.
+ * A credential without a shop domain accepts every shop.
+ */
+export function isCredentialShop(credentialShopDomain: unknown, deliveryShop: string): boolean {
+	const expected = canonicalShopDomain(credentialShopDomain);
+	if (expected === '') return true;
+	return canonicalShopDomain(deliveryShop) === expected;
+}

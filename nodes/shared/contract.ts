@@ -42,6 +42,14 @@ export type KlaviyoOperation =
 	| 'subscription.unsubscribe'
 	/** POST /api/data-privacy-deletion-jobs — body: DataPrivacyCreateDeletionJobQuery */
 	| 'dataPrivacy.deleteProfile'
+	/**
+	 * Delete the profile(s) holding an external_id. Body: a DataPrivacyCreateDeletionJobQuery whose
+	 * profile is `{ type: 'profile', attributes: { external_id } }`. Klaviyo's deletion jobs take only
+	 * an email, phone or profile id, so the Klaviyo node first looks the profile up
+	 * (GET /api/profiles?filter=equals(external_id,"…")) and sends the job with its id; no profile →
+	 * success, nothing to delete.
+	 */
+	| 'dataPrivacy.deleteProfileByExternalId'
 	/** POST /api/event-bulk-create-jobs — body: EventsBulkCreateJob */
 	| 'bulk.createEvents'
 	/** POST /api/profile-bulk-import-jobs — body: ProfileImportJobCreateQuery */
@@ -111,8 +119,12 @@ export interface KlaviyoResultItem {
 	attempts: number;
 	/** Total time spent waiting between attempts, in ms */
 	totalWaitMs: number;
-	/** Klaviyo's response body (JSON:API), if any */
-	response?: unknown;
+	/**
+	 * The resource Klaviyo's answer names — `{ type, id }` (or a list of them), never its
+	 * attributes: successful executions are saved, and should hold no customer data. Absent when
+	 * Klaviyo answered without a resource (e.g. 202 with an empty body).
+	 */
+	response?: { type: string; id: string } | Array<{ type: string; id: string }>;
 	summary?: string;
 	topic?: string;
 	idempotencyKey?: string;

@@ -152,6 +152,54 @@ function unknownFields(schemaName, body) {
 	return errors;
 }
 
+// Query parameters of GET endpoints, from the spec: the declared ones, enums of sparse fieldsets and
+// the filter fields/operators (x-klaviyo-filters).
+let specDoc;
+function specOperation(method, tpl) {
+	if (!specDoc) specDoc = JSON.parse(fs.readFileSync(openapi.specPath(), 'utf8'));
+	const item = specDoc.paths[tpl] || specDoc.paths[`${tpl}/`];
+	return item && item[method.toLowerCase()];
+}
+
+/**
+ * Klaviyo's filter syntax, strictly: `equals(field,"value")` or `any(field,["a","b"])` with no
+ * spaces, string values in double quotes (no escapes), a field the endpoint filters on and an
+ * operator the spec allows for it. Compound filters (and/or/not) and non-string fields are not
+ * implemented by the fake and answered 400 as such. Returns a predicate over profile attributes
+ * (plus id), or throws HttpError 400 with source.parameter "filter".
+ */
+const FILTER_OPERATORS = ['equals', 'any', 'has', 'contains', 'contains-any', 'contains-all', 'starts-with', 'ends-with', 'greater-than', 'less-than', 'greater-or-equal', 'less-or-equal', 'and', 'or', 'not'];
+const QUOTED = '"[^"\\\\]*"';
+function parseFilter(text, filters) {
+	const bad = (detail) => new HttpError(400, [errorObj(400, 'invalid', 'Invalid input.', detail, { parameter: 'filter' })]);
+	const call = /^([a-z-]+)\((.*)\)$/.exec(text);
+	if (!call) return { error: bad(`Invalid filter provided: ${JSON.stringify(text)} is not of the form operator(field,value).`) };
+	const [, op, inner] = call;
+	if (!FILTER_OPERATORS.includes(op)) return { error: bad(`Invalid filter provided: '${op}' is not a valid filter operator.`) };
+	if (op === 'and' || op === 'or' || op === 'not') return { error: bad(`Invalid filter provided: compound filters ('${op}') are not supported by the fake Klaviyo.`) };
+	const parts = /^([A-Za-z_][A-Za-z0-9_.]*),(.*)$/.exec(inner);
+	if (!parts) return { error: bad(`Invalid filter provided: ${JSON.stringify(text)} is not of the form ${op}(field,value).`) };
+	const [, field, valueText] = parts;
+	const spec = filters[field];
+	if (!spec) return { error: bad(`Invalid filter provided: '${field}' is not a valid filter field for the resource 'profile'.`) };
+	const allowed = [...((spec.operators && spec.operators.single) || []), ...((spec.operators && spec.operators.list) || [])];
+	if (!allowed.includes(op)) return { error: bad(`Invalid filter provided: operator '${op}' is not allowed for field '${field}' (allowed: ${[...new Set(allowed)].join(', ')}).`) };
+	if (!spec.value || spec.value.type !== 'string' || spec.value.format) return { error: bad(`Invalid filter provided: filtering on '${field}' is not supported by the fake Klaviyo.`) };
+	let values;
+	if (op === 'equals') {
+		if (!new RegExp(`^${QUOTED}$`).test(valueText)) {
+			return { error: bad(/^"/.test(valueText) ? `Invalid filter provided: ${JSON.stringify(valueText)} is not a valid string value.` : `Invalid filter provided: the value for '${field}' must be a double-quoted string.`) };
+		}
+		values = [valueText.slice(1, -1)];
+	} else if (op === 'any') {
+		if (!new RegExp(`^\\[${QUOTED}(,${QUOTED})*\\]$`).test(valueText)) return { error: bad(`Invalid filter provided: the value for any(${field},…) must be a list of double-quoted strings, e.g. ["a","b"].`) };
+		values = valueText.slice(1, -1).split(',').map((v) => v.slice(1, -1));
+	} else {
+		return { error: bad(`Invalid filter provided: operator '${op}' is not supported by the fake Klaviyo.`) };
+	}
+	return { field, values };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Routes
 // ---------------------------------------------------------------------------------------------
@@ -165,6 +213,7 @@ const ROUTES = [
 	{ method: 'POST', tpl: '/api/profile-subscription-bulk-create-jobs', re: /^\/api\/profile-subscription-bulk-create-jobs\/?$/, h: 'postSubscribe' },
 	{ method: 'POST', tpl: '/api/profile-subscription-bulk-delete-jobs', re: /^\/api\/profile-subscription-bulk-delete-jobs\/?$/, h: 'postUnsubscribe' },
 	{ method: 'POST', tpl: '/api/data-privacy-deletion-jobs', re: /^\/api\/data-privacy-deletion-jobs\/?$/, h: 'postDeletion' },
+	{ method: 'GET', tpl: '/api/profiles', re: /^\/api\/profiles\/?$/, h: 'getProfiles' },
 	{ method: 'PATCH', tpl: '/api/profiles/{id}', re: /^\/api\/profiles\/([^/]+)\/?$/, h: 'patchProfile' },
 ];
 
@@ -760,6 +809,48 @@ function createFakeKlaviyo(options = {}) {
 			return { status: 202 };
 		},
 
+		getProfiles(ctx) {
+			const op = specOperation('GET', '/api/profiles');
+			const declared = new Map(op.parameters.filter((p) => p.in === 'query').map((p) => [p.name, p]));
+			const q = ctx.query;
+			const param = (name, detail) => new HttpError(400, [errorObj(400, 'invalid', 'Invalid input.', detail, { parameter: name })]);
+			for (const name of q.keys()) if (!declared.has(name)) throw param(name, `'${name}' is not a valid query parameter.`);
+			let size = 20;
+			if (q.has('page[size]')) {
+				const raw = q.get('page[size]');
+				size = /^\d+$/.test(raw) ? Number(raw) : NaN;
+				if (!(size >= 1 && size <= 100)) throw param('page[size]', 'Page size must be an integer between 1 and 100.');
+			}
+			let fields;
+			if (q.has('fields[profile]')) {
+				const allowed = declared.get('fields[profile]').schema.items.enum;
+				fields = q.get('fields[profile]').split(',');
+				const wrong = fields.find((f) => !allowed.includes(f));
+				if (wrong !== undefined) throw param('fields[profile]', `'${wrong}' is not a valid field for the resource 'profile'.`);
+			}
+			let list = Array.from(st.profiles.values());
+			if (q.has('filter')) {
+				const parsed = parseFilter(q.get('filter'), op['x-klaviyo-filters'] || {});
+				if (parsed.error) throw parsed.error;
+				const wanted = new Set(parsed.values.map((v) => (parsed.field === 'email' ? normId('email', v) : v)));
+				list = list.filter((p) => {
+					const v = parsed.field === 'id' ? p.id : p.attributes[parsed.field];
+					return v !== null && v !== undefined && wanted.has(parsed.field === 'email' ? normId('email', v) : String(v));
+				});
+			}
+			const offset = q.has('page[cursor]') ? Number(q.get('page[cursor]')) || 0 : 0;
+			const page = list.slice(offset, offset + size);
+			const data = page.map((p) => {
+				const full = publicProfile(p, ctx.base);
+				if (!fields) return full;
+				const attributes = {};
+				for (const f of fields) if (f !== 'id' && f in full.attributes) attributes[f] = full.attributes[f];
+				return { ...full, attributes };
+			});
+			const next = offset + size < list.length ? `${ctx.base}/api/profiles/?page%5Bcursor%5D=${offset + size}` : null;
+			return { status: 200, body: { data, links: { self: `${ctx.base}/api/profiles/`, next, prev: null } } };
+		},
+
 		patchProfile(ctx) {
 			const id = ctx.params[0];
 			const data = ctx.body.data;
@@ -1133,7 +1224,7 @@ function createFakeKlaviyo(options = {}) {
 			}
 		}
 		const base = `http://${req.headers.host || '127.0.0.1'}`;
-		return H[route.h]({ body, params, base });
+		return H[route.h]({ body, params, base, query: url.searchParams });
 	}
 
 	// ---------------- lifecycle ----------------

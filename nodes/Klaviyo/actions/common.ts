@@ -99,6 +99,25 @@ export interface PreparedRequest {
 	passthrough: Passthrough;
 }
 
+/**
+ * What of Klaviyo's answer a success item keeps: the resource's type and id (or, for a list, each
+ * one's), never its attributes — a profile comes back with its email, phone, name and address, and
+ * n8n saves successful executions. Undefined when the answer names no resource.
+ */
+export function responseSummary(response: unknown): KlaviyoResultItem['response'] {
+	const data = (response && typeof response === 'object' ? (response as { data?: unknown }).data : undefined) as unknown;
+	const ref = (resource: unknown): { type: string; id: string } | undefined => {
+		if (!resource || typeof resource !== 'object') return undefined;
+		const { type, id } = resource as { type?: unknown; id?: unknown };
+		return typeof type === 'string' && typeof id === 'string' ? { type, id } : undefined;
+	};
+	if (Array.isArray(data)) {
+		const refs = data.map(ref).filter((r): r is { type: string; id: string } => r !== undefined);
+		return refs.length > 0 ? refs : undefined;
+	}
+	return ref(data);
+}
+
 export function resultItem(
 	prepared: PreparedRequest,
 	result: Extract<SendResult, { ok: true }>,
@@ -111,7 +130,8 @@ export function resultItem(
 		attempts: result.attempts,
 		totalWaitMs: result.totalWaitMs,
 	};
-	if (result.response !== undefined) item.response = result.response;
+	const response = responseSummary(result.response);
+	if (response !== undefined) item.response = response;
 	if (prepared.passthrough.summary !== undefined) item.summary = prepared.passthrough.summary;
 	if (prepared.passthrough.topic !== undefined) item.topic = prepared.passthrough.topic;
 	if (prepared.passthrough.idempotencyKey !== undefined) item.idempotencyKey = prepared.passthrough.idempotencyKey;

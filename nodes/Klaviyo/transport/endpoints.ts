@@ -35,6 +35,13 @@ export const ENDPOINTS: Record<string, EndpointSpec> = {
 		steadyPerMinute: 750,
 		scopes: ['profiles:write'],
 	},
+	'GET /api/profiles': {
+		method: 'GET',
+		path: '/api/profiles',
+		burstPerSecond: 75,
+		steadyPerMinute: 750,
+		scopes: ['profiles:read'],
+	},
 	'PATCH /api/profiles/{id}': {
 		method: 'PATCH',
 		path: '/api/profiles/{id}',
@@ -100,6 +107,8 @@ export const OPERATION_ENDPOINT: Record<KlaviyoOperation, string> = {
 	'subscription.subscribe': 'POST /api/profile-subscription-bulk-create-jobs',
 	'subscription.unsubscribe': 'POST /api/profile-subscription-bulk-delete-jobs',
 	'dataPrivacy.deleteProfile': 'POST /api/data-privacy-deletion-jobs',
+	// after a GET /api/profiles lookup of the external_id (send.ts)
+	'dataPrivacy.deleteProfileByExternalId': 'POST /api/data-privacy-deletion-jobs',
 	'bulk.createEvents': 'POST /api/event-bulk-create-jobs',
 	'bulk.importProfiles': 'POST /api/profile-bulk-import-jobs',
 };

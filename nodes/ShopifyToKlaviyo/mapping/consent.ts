@@ -6,9 +6,13 @@
  *
  * Shopify state    → what we send
  *   subscribed      → subscription.subscribe (consent SUBSCRIBED)
- *   unsubscribed    → subscription.unsubscribe
- *   not_subscribed  → subscription.unsubscribe (option "unsubscribeNotSubscribed", on by default)
- *   invalid         → subscription.unsubscribe (Shopify marks the address undeliverable)
+ *   unsubscribed    → subscription.unsubscribe: the customer withdrew consent. The only state
+ *                     that unsubscribes by default.
+ *   not_subscribed  → Skipped by default: the state of every customer who never ticked Shopify's
+ *                     box, including people subscribed through a Klaviyo form Shopify does not
+ *                     know about. Unsubscribes only with the option "unsubscribeNotSubscribed".
+ *   invalid         → Skipped: Shopify marks the address/number undeliverable, which is not a
+ *                     withdrawal of consent (Klaviyo suppresses bouncing addresses itself).
  *   pending         → Skipped: double opt-in not confirmed yet. Shopify sends "subscribed"
  *                     once the customer confirms; subscribing now would skip their confirmation.
  *   redacted, null  → Skipped (redaction is handled by customers/redact)
@@ -83,8 +87,7 @@ function consentRequest(
 		return ctx.done([ctx.request('subscription.subscribe', body, `Subscribe Shopify customer ${customerId} to ${label} marketing`)]);
 	}
 
-	const unsubscribe =
-		state === 'unsubscribed' || state === 'invalid' || (state === 'not_subscribed' && ctx.options.unsubscribeNotSubscribed);
+	const unsubscribe = state === 'unsubscribed' || (state === 'not_subscribed' && ctx.options.unsubscribeNotSubscribed);
 	if (unsubscribe) {
 		const body = {
 			data: {
@@ -102,6 +105,11 @@ function consentRequest(
 
 	if (state === 'pending') {
 		return ctx.skip(`${label} consent of customer ${customerId} is pending (double opt-in not confirmed yet); nothing sent until Shopify reports subscribed`);
+	}
+	if (state === 'invalid') {
+		return ctx.skip(
+			`${label} consent of customer ${customerId} is invalid (Shopify marks it undeliverable); not an unsubscribe, nothing sent`,
+		);
 	}
 	if (state === 'not_subscribed') {
 		return ctx.skip(`${label} consent of customer ${customerId} is not_subscribed and "Unsubscribe Not Subscribed" is off`);

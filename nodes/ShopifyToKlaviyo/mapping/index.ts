@@ -6,22 +6,23 @@
  * throw a MappingError whose message names the field.
  */
 import type { ShopifyDeliveryItem } from '../../shared/contract';
+import { MAPPED_TOPICS, type MappedTopic, type UnmappedTopic } from '../../shared/topics';
 import { MapContext, type MappingResult } from './context';
 import { mapCheckout } from './checkout';
 import { mapEmailConsent, mapSmsConsent } from './consent';
 import { mapCustomer } from './customer';
 import { resolveOptions, type MappingOptionsInput } from './options';
 import { mapOrder } from './order';
-import { mapCustomerDelete, mapRedact } from './privacy';
+import { CUSTOMER_DELETE_REASON, mapRedact } from './privacy';
 import { mapRefund } from './refund';
 import { isRecord, MappingError, type Json } from './util';
 
 type Mapper = (payload: Json, ctx: MapContext) => MappingResult;
 
-export const MAPPERS: Record<string, Mapper> = {
+/** One rule per topic the shared topic table (nodes/shared/topics.ts) marks as mapped. */
+export const MAPPERS: Record<MappedTopic, Mapper> = {
 	'customers/create': mapCustomer,
 	'customers/update': mapCustomer,
-	'customers/delete': mapCustomerDelete,
 	'customers/redact': mapRedact,
 	'customers_email_marketing_consent/update': mapEmailConsent,
 	'customers_marketing_consent/update': mapSmsConsent,
@@ -34,7 +35,13 @@ export const MAPPERS: Record<string, Mapper> = {
 	'checkouts/update': mapCheckout,
 };
 
-export const SUPPORTED_TOPICS = Object.keys(MAPPERS);
+/** Why the topics the trigger offers but the mapper does not send are skipped. */
+export const UNMAPPED_REASONS: Record<UnmappedTopic, string> = {
+	'customers/delete': CUSTOMER_DELETE_REASON,
+	'orders/paid': 'orders/paid is not mapped to Klaviyo: the Placed Order event is sent from orders/create',
+};
+
+export const SUPPORTED_TOPICS: readonly string[] = MAPPED_TOPICS;
 
 export type DeliveryInput = Pick<ShopifyDeliveryItem, 'topic' | 'payload'> & Partial<ShopifyDeliveryItem>;
 
@@ -42,7 +49,8 @@ export function mapDelivery(delivery: DeliveryInput, options: MappingOptionsInpu
 	const topic = String(delivery.topic ?? '').trim().toLowerCase();
 	const idempotencyKey = delivery.idempotencyKey ?? `${delivery.shop ?? 'unknown-shop'}:${topic}:${delivery.eventId ?? delivery.webhookId ?? 'no-event-id'}`;
 	const ctx = new MapContext(topic, resolveOptions(options), idempotencyKey, delivery.shop);
-	const mapper = MAPPERS[topic];
+	const mapper = Object.prototype.hasOwnProperty.call(MAPPERS, topic) ? MAPPERS[topic as MappedTopic] : undefined;
+	if (!mapper && Object.prototype.hasOwnProperty.call(UNMAPPED_REASONS, topic)) return ctx.skip(UNMAPPED_REASONS[topic as UnmappedTopic]);
 	if (!mapper) return ctx.skip(`topic "${topic || '(none)'}" is not mapped to Klaviyo (supported: ${SUPPORTED_TOPICS.join(', ')})`);
 	if (!isRecord(delivery.payload)) throw new MappingError(topic, '(body)', 'is not a JSON object');
 	return mapper(delivery.payload, ctx);

@@ -21,8 +21,10 @@ export interface MappingOptions {
 	skipTestOrders: boolean;
 	/**
 	 * When Shopify reports email/SMS consent `not_subscribed` (never subscribed), send an
-	 * unsubscribe to Klaviyo. Turn off if people also subscribe through Klaviyo forms that
-	 * Shopify does not know about: Shopify would otherwise unsubscribe them.
+	 * unsubscribe to Klaviyo. Off by default: `not_subscribed` is the state of every customer who
+	 * never ticked Shopify's box, including people who subscribed through a Klaviyo form that
+	 * Shopify does not know about — an unsubscribe would withdraw a consent they gave. Switch on
+	 * only when Shopify is the one place people subscribe.
 	 */
 	unsubscribeNotSubscribed: boolean;
 	/** Extra profile properties, already evaluated (name → value). */
@@ -49,7 +51,7 @@ export const DEFAULT_OPTIONS: MappingOptions = {
 	lineItemEvents: true,
 	includeLocation: true,
 	skipTestOrders: false,
-	unsubscribeNotSubscribed: true,
+	unsubscribeNotSubscribed: false,
 	extraProfileProperties: {},
 	extraEventProperties: {},
 };

@@ -15,7 +15,9 @@
  * Why these values:
  *   - OrderId is the Shopify order id as a string (ids can exceed JavaScript's safe integers).
  *   - OrderNumber is the order `name` ("#1001"), what the customer sees in Shopify's emails,
- *     not `order_number` (1001), which lacks the store's prefix/suffix.
+ *     else `order_number` as Shopify gave it (real payloads carry the integer 1001 there; the
+ *     blueprint's sample order carries "#1001" there and no `name`). `name` wins because
+ *     `order_number` lacks the store's prefix/suffix.
  *   - Money is in the SHOP currency (`total_price`, `price`: Shopify's shop-money fields) with
  *     value_currency = order.currency, so Klaviyo revenue reports add up in one currency.
  *     When the buyer paid in another currency, PresentmentCurrency and PresentmentValue say
@@ -123,11 +125,25 @@ export function cartSummary(cart: Json, lines: ParsedLine[], decimals: number, t
 	};
 }
 
+/**
+ * The order number as Shopify gave it: `name` ("#1001"), else `order_number` (a string such as
+ * "#1001" or a number such as 1001, kept as is); undefined when the order has neither.
+ */
+export function orderNumberOf(order: Json): string | number | undefined {
+	const name = str(order.name);
+	if (name !== undefined) return name;
+	const number = order.order_number;
+	if (typeof number === 'number' && Number.isFinite(number)) return number;
+	return str(number);
+}
+
 /** The pieces of an order every order event shares. */
 export interface OrderFacts {
 	id: string;
-	/** "#1001" (or the id when the order has no name) — used in summaries and reasons */
+	/** "#1001" (or the id when the order has no number) — used in summaries and reasons */
 	label: string;
+	/** name, else order_number, as Shopify gave it */
+	number?: string | number;
 	currency?: string;
 	decimals: number;
 	totalMinor: number;
@@ -139,7 +155,7 @@ export interface OrderFacts {
 export function orderFacts(order: Json, topic: string): OrderFacts {
 	const id = str(order.id);
 	if (!id) throw new MappingError(topic, 'id', 'is missing');
-	const name = str(order.name);
+	const number = orderNumberOf(order);
 	const currency = str(order.currency) ?? moneySet(order.total_price_set, 'shop_money').currency;
 	const decimals = currencyDecimals(currency);
 	const totalMinor = toMinor(order.total_price ?? moneySet(order.total_price_set, 'shop_money').amount, decimals, topic, 'total_price');
@@ -147,7 +163,7 @@ export function orderFacts(order: Json, topic: string): OrderFacts {
 
 	const properties: Json = {
 		OrderId: id,
-		OrderNumber: name,
+		OrderNumber: number,
 		Value: toMajor(totalMinor, decimals),
 		Currency: currency,
 		...cartSummary(order, lines, decimals, topic),
@@ -163,7 +179,7 @@ export function orderFacts(order: Json, topic: string): OrderFacts {
 		properties.PresentmentCurrency = presentmentCurrency;
 		properties.PresentmentValue = toMajor(toMinor(presentment.amount, pDecimals, topic, 'total_price_set.presentment_money.amount'), pDecimals);
 	}
-	return { id, label: name ?? id, currency, decimals, totalMinor, lines, properties };
+	return { id, label: number === undefined ? id : String(number), number, currency, decimals, totalMinor, lines, properties };
 }
 
 export function mapOrder(order: Json, ctx: MapContext): MappingResult {
@@ -302,7 +318,7 @@ function orderRefunds(order: Json, facts: OrderFacts, identity: EventIdentity, c
 		if (!isRecord(refund)) throw new MappingError(ctx.topic, `refunds[${index}]`, 'is not an object');
 		return refundEvent(refund, `refunds[${index}].`, ctx, identity, {
 			id: facts.id,
-			name: str(order.name),
+			name: facts.number,
 			currency: facts.currency,
 		});
 	});

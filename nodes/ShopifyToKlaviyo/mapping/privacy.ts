@@ -2,15 +2,21 @@
  * Privacy topics.
  *
  * customers/redact (GDPR "erase this customer", sent by Shopify 10 days after a request, or
- * 6 months after the customer's last order) → Klaviyo data privacy deletion job, which
- * deletes the profile and everything Klaviyo holds about it. The profile is identified by
- * email, else by a valid E.164 phone.
+ * 6 months after the customer's last order) → Klaviyo data privacy deletion jobs, which delete a
+ * profile and everything Klaviyo holds about it. A customer may have several Klaviyo profiles —
+ * this mapper itself keys events by email, else phone, else the Shopify customer id as
+ * external_id — so deletion is requested once per identifier the customer may have there:
+ *   1. by email (if any),
+ *   2. by phone, if valid E.164 (a phone-keyed profile survives an email deletion otherwise),
+ *   3. by external_id = the Shopify customer id (operation dataPrivacy.deleteProfileByExternalId:
+ *      the Klaviyo node looks the profile up and deletes it by its id; none → nothing to delete).
+ * Deleting the same profile twice is harmless: Klaviyo accepts the second job with nothing to do.
  *
- * customers/delete → Skipped, on purpose: Shopify sends only the customer id (no email or
- * phone to find the Klaviyo profile with), and a merchant deleting a customer record in
- * Shopify is not a request to erase the person's marketing history. Erasure is a privacy
- * action, done on customers/redact.
+ * customers/delete → Skipped, on purpose: Shopify sends only the customer id, and a merchant
+ * deleting a customer record in Shopify is not a request to erase the person's marketing
+ * history. Erasure is a privacy action, done on customers/redact.
  */
+import type { KlaviyoRequestItem } from '../../shared/contract';
 import type { MappingResult, MapContext } from './context';
 import { customerAddress, normalizeEmail, normalizePhone } from './identity';
 import { rec, str, type Json } from './util';
@@ -21,27 +27,26 @@ export const CUSTOMER_DELETE_REASON =
 
 export function mapRedact(payload: Json, ctx: MapContext): MappingResult {
 	const customer = rec(payload.customer);
-	const customerId = str(customer.id) ?? '(unknown)';
+	const customerId = str(customer.id);
+	const label = customerId ?? '(unknown)';
 	const email = normalizeEmail(customer.email);
 	const country = str(rec(customerAddress(customer)).country_code);
-	const phone = email ? undefined : normalizePhone(customer.phone, country);
-	if (!email && !phone) {
-		if (customer.phone !== undefined && customer.phone !== null && customer.phone !== '') {
-			ctx.notes.push('customer.phone is not a valid E.164 phone number; dropped');
-		}
-		return ctx.skip(`customers/redact for customer ${customerId} has no email or valid phone to find the Klaviyo profile`);
+	const phone = normalizePhone(customer.phone, country);
+	if (!phone && customer.phone !== undefined && customer.phone !== null && customer.phone !== '') {
+		ctx.notes.push('customer.phone is not a valid E.164 phone number; dropped');
 	}
-	const body = {
-		data: {
-			type: 'data-privacy-deletion-job',
-			attributes: {
-				profile: { data: { type: 'profile', attributes: email ? { email } : { phone_number: phone } } },
-			},
-		},
-	};
-	return ctx.done([ctx.request('dataPrivacy.deleteProfile', body, `Delete Klaviyo profile of Shopify customer ${customerId} (customers/redact)`)]);
-}
-
-export function mapCustomerDelete(_payload: Json, ctx: MapContext): MappingResult {
-	return ctx.skip(CUSTOMER_DELETE_REASON);
+	const deletion = (profile: Json) => ({
+		data: { type: 'data-privacy-deletion-job', attributes: { profile: { data: { type: 'profile', attributes: profile } } } },
+	});
+	const summary = (by: string) => `Delete Klaviyo profile of Shopify customer ${label} by ${by} (customers/redact)`;
+	const requests: KlaviyoRequestItem[] = [];
+	if (email) requests.push(ctx.request('dataPrivacy.deleteProfile', deletion({ email }), summary('email')));
+	if (phone) requests.push(ctx.request('dataPrivacy.deleteProfile', deletion({ phone_number: phone }), summary('phone')));
+	if (customerId) {
+		requests.push(ctx.request('dataPrivacy.deleteProfileByExternalId', deletion({ external_id: customerId }), summary('external_id')));
+	}
+	if (requests.length === 0) {
+		return ctx.skip(`customers/redact for customer ${label} has no email, valid phone or customer id to find Klaviyo profiles by`);
+	}
+	return ctx.done(requests);
 }

@@ -21,7 +21,8 @@ import { arr, compact, isRecord, MappingError, rec, str, utcTime, type Json } fr
 
 export interface RefundOrderInfo {
 	id?: string;
-	name?: string;
+	/** The order number (name, else order_number) as Shopify gave it */
+	name?: string | number;
 	currency?: string;
 }
 
@@ -81,7 +82,7 @@ export function refundEvent(
 	const quantities = items.map((i) => i.Quantity).filter((q): q is number => typeof q === 'number');
 
 	const metric = ctx.options.metricNames.refundedOrder;
-	const label = order.name ?? orderId ?? 'unknown order';
+	const label = order.name !== undefined ? String(order.name) : (orderId ?? 'unknown order');
 	const hasProcessedAt = str(refund.processed_at) !== undefined;
 	return ctx.request(
 		'event.create',

@@ -266,6 +266,51 @@ describe('Mapped Request → Send', () => {
 	});
 });
 
+describe('success output holds no personal data', () => {
+	it('reduces the Klaviyo response to type and id: no email, phone or profile attributes from the request or the answer', async () => {
+		const email = 'sarah.private@example.com';
+		const phone = '+15005550006';
+		nock(BASE)
+			.post('/api/profile-import')
+			.reply(201, {
+				data: {
+					type: 'profile',
+					id: '01PROFILE',
+					attributes: { email, phone_number: phone, first_name: 'Sarah', last_name: 'Private', location: { city: 'Boston' }, properties: { 'Shopify ID': '42' } },
+					links: { self: `${BASE}/api/profiles/01PROFILE/` },
+				},
+				links: { self: `${BASE}/api/profile-import/` },
+			});
+		const out = await run({
+			params: { resource: 'mappedRequest', operation: 'send' },
+			items: [mapped('profile.upsert', profileBody({ email, phone_number: phone, first_name: 'Sarah', last_name: 'Private' })) as unknown as IDataObject],
+		});
+		expect(out[0].json).toEqual({
+			operation: 'profile.upsert',
+			status: 201,
+			attempts: 1,
+			totalWaitMs: 0,
+			response: { type: 'profile', id: '01PROFILE' },
+			summary: 'summary 1',
+			topic: 'orders/create',
+			idempotencyKey: 'shop:orders/create:1',
+			notes: ['mapper note'],
+		});
+		const saved = JSON.stringify(out[0].json);
+		for (const personal of [email, phone, 'Sarah', 'Private', 'Boston']) expect(saved).not.toContain(personal);
+	});
+
+	it('keeps no response at all when Klaviyo answers without a resource (202 with an empty body)', async () => {
+		nock(BASE).post('/api/events').reply(202, '');
+		const out = await run({
+			params: { resource: 'mappedRequest', operation: 'send' },
+			items: [mapped('event.create', eventBody({ email: 'someone@example.com', phone: '+15005550006' })) as unknown as IDataObject],
+		});
+		expect(out[0].json).not.toHaveProperty('response');
+		expect(JSON.stringify(out[0].json)).not.toMatch(/someone@example\.com|\+15005550006/);
+	});
+});
+
 describe('field-based operations build valid bodies', () => {
 	it('Profile → Create or Update', async () => {
 		nock(BASE).post('/api/profile-import').reply(201, { data: { type: 'profile', id: '01P' } });
@@ -373,6 +418,24 @@ describe('field-based operations build valid bodies', () => {
 		const out = await run({ params: { resource: 'dataPrivacy', operation: 'requestProfileDeletion', identifyBy, identifier } });
 		expect(out[0].json).toMatchObject({ operation: 'dataPrivacy.deleteProfile', status: 202 });
 		expect(JSON.stringify(fake.sent[0].body)).toContain(identifier);
+	});
+
+	it('Data Privacy → Request Profile Deletion by External ID: looks the profile up, deletes it by id', async () => {
+		nock(BASE)
+			.get('/api/profiles')
+			.query({ filter: 'equals(external_id,"shop-42")', 'fields[profile]': 'external_id', 'page[size]': '100' })
+			.reply(200, { data: [{ type: 'profile', id: '01P', attributes: { external_id: 'shop-42' } }], links: { next: null } })
+			.post('/api/data-privacy-deletion-jobs', (b) => b.data.attributes.profile.data.id === '01P')
+			.reply(202);
+		const out = await run({ params: { resource: 'dataPrivacy', operation: 'requestProfileDeletion', identifyBy: 'external_id', identifier: 'shop-42' } });
+		expect(out[0].json).toEqual({
+			operation: 'dataPrivacy.deleteProfileByExternalId',
+			status: 202,
+			attempts: 2,
+			totalWaitMs: 0,
+			response: [{ type: 'profile', id: '01P' }],
+			notes: ['external_id matched 1 Klaviyo profile (01P); deletion requested'],
+		});
 	});
 });
 

@@ -277,6 +277,114 @@ describe('special cases', () => {
 		expect(r).toMatchObject({ ok: false, attempts: 2 });
 	});
 
+	it('a 400 pointing elsewhere never drops the phone', async () => {
+		api()
+			.post('/api/profile-import', (b) => b.data.attributes.phone_number === '+15005550006')
+			.reply(400, klaviyoError(400, "'colour' is not a valid field for the resource 'profile'.", { pointer: '/data/attributes/colour' }));
+		const r = await sendOperation(fake.ctx, 'profile.upsert', profileBody({ phone_number: '+15005550006' }), settings());
+		expect(r).toMatchObject({ ok: false, attempts: 1, notes: [], error: { status: 400, pointer: '/data/attributes/colour' } });
+		expect(fake.sent).toHaveLength(1);
+	});
+
+	it('a 400 without a pointer never drops the phone', async () => {
+		api()
+			.post('/api/events')
+			.reply(400, { errors: [{ status: 400, code: 'invalid', title: 'Invalid input.', detail: 'Something is wrong.' }] });
+		const r = await sendOperation(fake.ctx, 'event.create', eventBody({ email: 'a@example.com', phone: '+15005550006' }), settings());
+		expect(r).toMatchObject({ ok: false, attempts: 1 });
+		expect(fake.sent).toHaveLength(1);
+	});
+
+	it('the phone note never repeats the number, even when Klaviyo quotes it', async () => {
+		api()
+			.post('/api/profile-import')
+			.reply(400, klaviyoError(400, 'Invalid phone number +19999999 for this account', { pointer: '/data/attributes/phone_number' }))
+			.post('/api/profile-import')
+			.reply(200, { data: { type: 'profile', id: '01P' } });
+		const r = await sendOperation(fake.ctx, 'profile.upsert', profileBody({ phone_number: '+19999999' }), settings());
+		expect(r).toMatchObject({ ok: true, notes: ['phone_number dropped: Invalid phone number [redacted] for this account'] });
+	});
+
+	describe('rejected email', () => {
+		const emailPointer = '/data/attributes/profile/data/attributes/email';
+
+		it('400 on the event profile email → sent once more without it, by the phone that remains', async () => {
+			api()
+				.post('/api/events', (b) => b.data.attributes.profile.data.attributes.email === 'bad@example.com')
+				.reply(400, klaviyoError(400, 'Invalid email address bad@example.com', { pointer: emailPointer }))
+				.post('/api/events', (b) => {
+					const attrs = b.data.attributes.profile.data.attributes;
+					return !('email' in attrs) && attrs.phone_number === '+15005550006';
+				})
+				.reply(202);
+			const r = await sendOperation(fake.ctx, 'event.create', eventBody({ email: 'bad@example.com', phone: '+15005550006' }), settings());
+			expect(r).toMatchObject({ ok: true, status: 202, attempts: 2, notes: ['email dropped: Klaviyo rejected it (Invalid email address [redacted])'] });
+			expect(JSON.stringify(r.notes)).not.toContain('bad@example.com');
+		});
+
+		it('400 on the profile-import email → sent once more by external_id', async () => {
+			api()
+				.post('/api/profile-import')
+				.reply(400, klaviyoError(400, 'Invalid email address', { pointer: '/data/attributes/email' }))
+				.post('/api/profile-import', (b) => !('email' in b.data.attributes) && b.data.attributes.external_id === '42')
+				.reply(201, { data: { type: 'profile', id: '01P' } });
+			const r = await sendOperation(fake.ctx, 'profile.upsert', profileBody({ email: 'x@bad', external_id: '42' }), settings());
+			expect(r).toMatchObject({ ok: true, status: 201, attempts: 2, notes: ['email dropped: Klaviyo rejected it (Invalid email address)'] });
+		});
+
+		it('email the only identifier → failure naming the field, without a second attempt', async () => {
+			api()
+				.post('/api/events')
+				.reply(400, klaviyoError(400, 'Invalid email address', { pointer: emailPointer }));
+			const r = await sendOperation(fake.ctx, 'event.create', eventBody({ email: 'bad@example.com' }), settings());
+			expect(r).toMatchObject({
+				ok: false,
+				attempts: 1,
+				error: { status: 400, pointer: emailPointer, hint: 'Klaviyo rejected the field "profile.email"' },
+			});
+			expect(r.notes).toEqual(['email rejected and kept: it is the only identifier (no phone_number or external_id to send instead)']);
+			expect(fake.sent).toHaveLength(1);
+		});
+
+		it('a second email 400 is a failure, not a loop', async () => {
+			api()
+				.post('/api/profile-import')
+				.times(2)
+				.reply(400, klaviyoError(400, 'Invalid email address', { pointer: '/data/attributes/email' }));
+			const body = profileBody({ email: 'x@bad', phone_number: '+15005550006' });
+			// the second answer points at the email again although it is gone: nothing more to drop
+			const r = await sendOperation(fake.ctx, 'profile.upsert', body, settings());
+			expect(r).toMatchObject({ ok: false, attempts: 2 });
+		});
+
+		it('a subscription job keeps its email (the consent is about that address): failure, no retry', async () => {
+			const body = {
+				data: {
+					type: 'profile-subscription-bulk-create-job',
+					attributes: {
+						profiles: {
+							data: [
+								{
+									type: 'profile',
+									attributes: {
+										email: 'bad@example.com',
+										phone_number: '+15005550006',
+										subscriptions: { email: { marketing: { consent: 'SUBSCRIBED' } } },
+									},
+								},
+							],
+						},
+					},
+				},
+			};
+			api()
+				.post('/api/profile-subscription-bulk-create-jobs')
+				.reply(400, klaviyoError(400, 'Invalid email address', { pointer: '/data/attributes/profiles/data/0/attributes/email' }));
+			const r = await sendOperation(fake.ctx, 'subscription.subscribe', body, settings());
+			expect(r).toMatchObject({ ok: false, attempts: 1 });
+		});
+	});
+
 	it('409 duplicate_profile → re-sent to profile-import with data.id = duplicate_profile_id', async () => {
 		api()
 			.post('/api/profile-import', (b) => b.data.id === undefined)
@@ -375,5 +483,91 @@ describe('classification', () => {
 		const r = await klaviyoRequest(fake.ctx, { method: 'GET', path: '/api/accounts' }, settings());
 		expect(r.outcome).toMatchObject({ status: 200 });
 		expect(fake.sent[0].body).toBeUndefined();
+	});
+});
+
+describe('dataPrivacy.deleteProfileByExternalId', () => {
+	const byExternalId = (externalId: unknown) => ({
+		data: {
+			type: 'data-privacy-deletion-job',
+			attributes: { profile: { data: { type: 'profile', attributes: { external_id: externalId } } } },
+		},
+	});
+	const lookup = (externalId: string) => ({
+		filter: `equals(external_id,"${externalId}")`,
+		'fields[profile]': 'external_id',
+		'page[size]': '100',
+	});
+	const deletionById = (id: string) => ({
+		data: { type: 'data-privacy-deletion-job', attributes: { profile: { data: { type: 'profile', id, attributes: {} } } } },
+	});
+
+	it('looks the profile up by external_id, then requests its deletion by profile id', async () => {
+		api()
+			.get('/api/profiles')
+			.query(lookup('5'))
+			.reply(200, { data: [{ type: 'profile', id: '01PROFILE', attributes: { external_id: '5' } }], links: { self: 'x', next: null, prev: null } })
+			.post('/api/data-privacy-deletion-jobs', deletionById('01PROFILE'))
+			.reply(202);
+		const r = await sendOperation(fake.ctx, 'dataPrivacy.deleteProfileByExternalId', byExternalId('5'), settings());
+		expect(r).toMatchObject({
+			ok: true,
+			status: 202,
+			attempts: 2,
+			notes: ['external_id matched 1 Klaviyo profile (01PROFILE); deletion requested'],
+			body: byExternalId('5'),
+		});
+		expect(fake.sent.map((s) => `${s.method} ${s.path}`)).toEqual(['GET /api/profiles', 'POST /api/data-privacy-deletion-jobs']);
+		expect(openapi.validate('DataPrivacyCreateDeletionJobQuery', fake.sent[1].body)).toEqual([]);
+		expect(JSON.stringify(fake.sent[1].body)).not.toContain('external_id');
+	});
+
+	it('a customer Klaviyo does not know → success, nothing to delete, no deletion job', async () => {
+		api().get('/api/profiles').query(lookup('404')).reply(200, { data: [], links: { self: 'x', next: null, prev: null } });
+		const r = await sendOperation(fake.ctx, 'dataPrivacy.deleteProfileByExternalId', byExternalId('404'), settings());
+		expect(r).toMatchObject({ ok: true, status: 200, attempts: 1, notes: ['no Klaviyo profile has this external_id; nothing to delete'] });
+		expect(fake.sent).toHaveLength(1);
+	});
+
+	it('every profile holding the external_id is deleted', async () => {
+		api()
+			.get('/api/profiles')
+			.query(lookup('7'))
+			.reply(200, { data: [{ type: 'profile', id: '01A' }, { type: 'profile', id: '01B' }], links: { next: null } })
+			.post('/api/data-privacy-deletion-jobs', deletionById('01A'))
+			.reply(202)
+			.post('/api/data-privacy-deletion-jobs', deletionById('01B'))
+			.reply(202);
+		const r = await sendOperation(fake.ctx, 'dataPrivacy.deleteProfileByExternalId', byExternalId(7), settings());
+		expect(r).toMatchObject({ ok: true, attempts: 3, notes: ['external_id matched 2 Klaviyo profiles (01A, 01B); deletion requested'] });
+	});
+
+	it('a failed lookup fails the item with the original body (a replay looks up again), naming the read scope on 403', async () => {
+		api().get('/api/profiles').query(true).reply(403, klaviyoError(403, 'You do not have permission to perform this action.'));
+		const r = await sendOperation(fake.ctx, 'dataPrivacy.deleteProfileByExternalId', byExternalId('5'), settings());
+		expect(r).toMatchObject({ ok: false, attempts: 1, body: byExternalId('5'), error: { status: 403 } });
+		expect(!r.ok && r.error.hint).toMatch(/profiles:read/);
+	});
+
+	it('a failed deletion job fails the item with the original body', async () => {
+		api()
+			.get('/api/profiles')
+			.query(true)
+			.reply(200, { data: [{ type: 'profile', id: '01P' }], links: { next: null } })
+			.post('/api/data-privacy-deletion-jobs')
+			.reply(400, klaviyoError(400, 'bad', { pointer: '/data/attributes/profile/data/id' }));
+		const r = await sendOperation(fake.ctx, 'dataPrivacy.deleteProfileByExternalId', byExternalId('5'), settings());
+		expect(r).toMatchObject({ ok: false, attempts: 2, body: byExternalId('5'), error: { status: 400 } });
+	});
+
+	it.each([
+		[undefined, /external_id is missing/],
+		['  ', /external_id is missing/],
+		['a"b', /double quote or backslash/],
+	])('external_id %p → fails without calling Klaviyo', async (externalId, message) => {
+		const r = await sendOperation(fake.ctx, 'dataPrivacy.deleteProfileByExternalId', byExternalId(externalId), settings());
+		expect(r).toMatchObject({ ok: false, attempts: 0 });
+		expect(!r.ok && r.error.message).toMatch(message);
+		expect(fake.sent).toHaveLength(0);
 	});
 });

@@ -1,4 +1,5 @@
 import { mapDelivery, MappingError } from '../../../nodes/ShopifyToKlaviyo/mapping';
+import type { KlaviyoRequestItem } from '../../../nodes/shared/contract';
 import { attrs, delivery, expectValid, fixture } from './helpers';
 
 const blueprint = () => fixture('order-blueprint.json');
@@ -258,16 +259,39 @@ describe('consent', () => {
 		expect(profile.subscriptions.sms.marketing.consent).toBe('SUBSCRIBED');
 	});
 
-	it.each([
-		['unsubscribed', 'subscription.unsubscribe'],
-		['not_subscribed', 'subscription.unsubscribe'],
-		['invalid', 'subscription.unsubscribe'],
-	])('email %s → %s', (state, operation) => {
-		const payload = { ...fixture('consent-email-subscribed.json'), email_marketing_consent: { state, opt_in_level: null, consent_updated_at: null } };
+	it('email unsubscribed → subscription.unsubscribe (the only state that unsubscribes by default)', () => {
+		const payload = { ...fixture('consent-email-subscribed.json'), email_marketing_consent: { state: 'unsubscribed', opt_in_level: null, consent_updated_at: null } };
 		const { requests } = mapDelivery(delivery('customers_email_marketing_consent/update', payload));
 		expectValid(requests);
-		expect(requests[0].operation).toBe(operation);
+		expect(requests[0].operation).toBe('subscription.unsubscribe');
 		expect(attrs(requests[0]).profiles.data[0].attributes.subscriptions).toEqual({ email: { marketing: { consent: 'UNSUBSCRIBED' } } });
+	});
+
+	it.each([
+		['not_subscribed', /not_subscribed and "Unsubscribe Not Subscribed" is off/],
+		['invalid', /invalid .*not an unsubscribe/],
+		['redacted', /redacted/],
+		['pending', /pending \(double opt-in/],
+		[null, /state null .*not mapped/],
+	])('email %s → Skipped by default: a never-subscribed or undeliverable customer is not unsubscribed', (state, reason) => {
+		const payload = { ...fixture('consent-email-subscribed.json'), email_marketing_consent: { state, opt_in_level: null, consent_updated_at: null } };
+		const result = mapDelivery(delivery('customers_email_marketing_consent/update', payload));
+		expect(result.requests).toEqual([]);
+		expect(result.skipped?.reason).toMatch(reason);
+	});
+
+	it('SMS not_subscribed and invalid → Skipped by default', () => {
+		for (const state of ['not_subscribed', 'invalid']) {
+			const payload = { ...fixture('consent-sms-subscribed.json'), sms_marketing_consent: { state } };
+			expect(mapDelivery(delivery('customers_marketing_consent/update', payload)).requests).toEqual([]);
+		}
+	});
+
+	it('not_subscribed unsubscribes only when "Unsubscribe Not Subscribed" is switched on', () => {
+		const payload = { ...fixture('consent-email-subscribed.json'), email_marketing_consent: { state: 'not_subscribed' } };
+		const { requests } = mapDelivery(delivery('customers_email_marketing_consent/update', payload), { unsubscribeNotSubscribed: true });
+		expectValid(requests);
+		expect(requests[0].operation).toBe('subscription.unsubscribe');
 	});
 
 	it('SMS unsubscribed → unsubscribe SMS marketing', () => {
@@ -277,12 +301,6 @@ describe('consent', () => {
 		expect(attrs(requests[0]).profiles.data[0].attributes.subscriptions).toEqual({ sms: { marketing: { consent: 'UNSUBSCRIBED' } } });
 	});
 
-	it('pending (double opt-in) → Skipped; not_subscribed can be told not to unsubscribe', () => {
-		const pending = { ...fixture('consent-email-subscribed.json'), email_marketing_consent: { state: 'pending' } };
-		expect(mapDelivery(delivery('customers_email_marketing_consent/update', pending)).skipped?.reason).toMatch(/pending \(double opt-in/);
-		const never = { ...fixture('consent-email-subscribed.json'), email_marketing_consent: { state: 'not_subscribed' } };
-		expect(mapDelivery(delivery('customers_email_marketing_consent/update', never), { unsubscribeNotSubscribed: false }).skipped).toBeDefined();
-	});
 
 	it('SMS consent with an ambiguous phone → Skipped', () => {
 		const payload = { ...fixture('consent-sms-subscribed.json'), phone: '555-0100' };
@@ -291,12 +309,44 @@ describe('consent', () => {
 });
 
 describe('privacy and dispatch', () => {
-	it('customers/redact by phone when there is no email; nothing → Skipped', () => {
+	const deletionOf = (r: KlaviyoRequestItem) => [r.operation, attrs(r).profile.data.attributes];
+
+	it('customers/redact requests deletion once per identifier: email, phone and external_id (the Shopify customer id)', () => {
+		const { requests, skipped } = mapDelivery(
+			delivery('customers/redact', { shop_id: 1, customer: { id: 5, email: 'ann@example.com', phone: '+44 20 7946 0958' }, orders_to_redact: [] }),
+		);
+		expect(skipped).toBeUndefined();
+		expect(requests.map(deletionOf)).toEqual([
+			['dataPrivacy.deleteProfile', { email: 'ann@example.com' }],
+			['dataPrivacy.deleteProfile', { phone_number: '+442079460958' }],
+			['dataPrivacy.deleteProfileByExternalId', { external_id: '5' }],
+		]);
+		expect(requests.map((r) => r.summary)).toEqual([
+			'Delete Klaviyo profile of Shopify customer 5 by email (customers/redact)',
+			'Delete Klaviyo profile of Shopify customer 5 by phone (customers/redact)',
+			'Delete Klaviyo profile of Shopify customer 5 by external_id (customers/redact)',
+		]);
+		expectValid(requests);
+		for (const r of requests) expect(r.summary).not.toMatch(/ann@|7946/);
+	});
+
+	it('customers/redact by phone and external_id when there is no email; by external_id alone for an id-only customer', () => {
 		const byPhone = mapDelivery(delivery('customers/redact', { shop_id: 1, customer: { id: 5, email: null, phone: '+44 20 7946 0958' }, orders_to_redact: [] }));
 		expectValid(byPhone.requests);
-		expect(attrs(byPhone.requests[0]).profile.data.attributes).toEqual({ phone_number: '+442079460958' });
-		const none = mapDelivery(delivery('customers/redact', { shop_id: 1, customer: { id: 5 } }));
-		expect(none.skipped?.reason).toMatch(/no email or valid phone/);
+		expect(byPhone.requests.map(deletionOf)).toEqual([
+			['dataPrivacy.deleteProfile', { phone_number: '+442079460958' }],
+			['dataPrivacy.deleteProfileByExternalId', { external_id: '5' }],
+		]);
+		const idOnly = mapDelivery(delivery('customers/redact', { shop_id: 1, customer: { id: '9007199254740993' } }));
+		expect(idOnly.requests.map(deletionOf)).toEqual([['dataPrivacy.deleteProfileByExternalId', { external_id: '9007199254740993' }]]);
+	});
+
+	it('customers/redact with an invalid phone notes it and still deletes by the other identifiers; nothing at all → Skipped', () => {
+		const { requests } = mapDelivery(delivery('customers/redact', { customer: { id: 5, email: 'ann@example.com', phone: '555-SHIP' } }));
+		expect(requests.map((r) => r.operation)).toEqual(['dataPrivacy.deleteProfile', 'dataPrivacy.deleteProfileByExternalId']);
+		expect(requests[0].notes).toEqual(['customer.phone is not a valid E.164 phone number; dropped']);
+		const none = mapDelivery(delivery('customers/redact', { shop_id: 1, customer: {} }));
+		expect(none.skipped?.reason).toMatch(/no email, valid phone or customer id/);
 	});
 
 	it('unknown topics → Skipped; non-object payloads → MappingError', () => {

@@ -38,19 +38,24 @@ describe(`Shopify example payloads, API ${VERSION}`, () => {
 		expect(skipped?.reason).toMatch(/customers\/redact/);
 	});
 
-	it('customers/redact → dataPrivacy.deleteProfile by email', () => {
+	it('customers/redact → dataPrivacy.deleteProfile by email, then by external_id (the example phone has no country: noted)', () => {
 		const { requests } = map('customers/redact');
-		expect(requests[0].operation).toBe('dataPrivacy.deleteProfile');
+		expect(requests.map((r) => r.operation)).toEqual(['dataPrivacy.deleteProfile', 'dataPrivacy.deleteProfileByExternalId']);
+		expect(attrs(requests[1]).profile.data.attributes).toEqual({ external_id: '191167' });
+		expect(requests[0].notes).toEqual(['customer.phone is not a valid E.164 phone number; dropped']);
 		expect(requests[0].body).toEqual({
 			data: { type: 'data-privacy-deletion-job', attributes: { profile: { data: { type: 'profile', attributes: { email: 'john@example.com' } } } } },
 		});
 		expectValid(requests);
 	});
 
-	it('customers_email_marketing_consent/update (not_subscribed) → subscription.unsubscribe', () => {
-		const { requests } = map('customers_email_marketing_consent/update');
-		expect(requests[0].operation).toBe('subscription.unsubscribe');
-		expectValid(requests);
+	it('customers_email_marketing_consent/update (not_subscribed) → Skipped by default, unsubscribe only when switched on', () => {
+		const { requests, skipped } = map('customers_email_marketing_consent/update');
+		expect(requests).toEqual([]);
+		expect(skipped?.reason).toMatch(/not_subscribed/);
+		const on = map('customers_email_marketing_consent/update', { unsubscribeNotSubscribed: true });
+		expect(on.requests[0].operation).toBe('subscription.unsubscribe');
+		expectValid(on.requests);
 	});
 
 	it('customers_marketing_consent/update without a phone → Skipped', () => {

@@ -13,6 +13,8 @@ export const SCHEMA_BY_OPERATION: Partial<Record<KlaviyoOperation, string>> = {
 	'subscription.subscribe': 'SubscriptionCreateJobCreateQuery',
 	'subscription.unsubscribe': 'SubscriptionDeleteJobCreateQuery',
 	'dataPrivacy.deleteProfile': 'DataPrivacyCreateDeletionJobQuery',
+	// Same body, the profile named by external_id; the Klaviyo node sends it with the profile id instead.
+	'dataPrivacy.deleteProfileByExternalId': 'DataPrivacyCreateDeletionJobQuery',
 };
 
 /** Every body we produce must validate against Klaviyo's OpenAPI schema of its endpoint. */

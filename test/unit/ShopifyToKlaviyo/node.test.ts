@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { ShopifyToKlaviyo } from '../../../nodes/ShopifyToKlaviyo/ShopifyToKlaviyo.node';
+import { DEFAULT_OPTIONS } from '../../../nodes/ShopifyToKlaviyo/mapping';
 import type { KlaviyoRequestItem } from '../../../nodes/shared/contract';
 import { attrs, delivery, expectValid, fixture } from './helpers';
 
@@ -147,5 +148,23 @@ describe('ShopifyToKlaviyo node', () => {
 			},
 		});
 		await expect(node.execute.call(ctx)).rejects.toThrow(NodeOperationError);
+	});
+});
+
+describe('ShopifyToKlaviyo node: consent defaults', () => {
+	const node = new ShopifyToKlaviyo();
+
+	it('"Unsubscribe Not Subscribed" is off by default, in the node and in the mapping options', () => {
+		const parameter = node.description.properties.find((p) => p.name === 'unsubscribeNotSubscribed');
+		expect(parameter?.default).toBe(false);
+		expect(DEFAULT_OPTIONS.unsubscribeNotSubscribed).toBe(false);
+	});
+
+	it('a Shopify not_subscribed consent with the parameter left unset goes to Skipped, not to Klaviyo', async () => {
+		const consent = { ...fixture('consent-email-subscribed.json'), email_marketing_consent: { state: 'not_subscribed' } };
+		const [requests, skipped] = await node.execute.call(fakeContext(items(delivery('customers_email_marketing_consent/update', consent)), {}));
+		expect(requests).toEqual([]);
+		expect(skipped).toHaveLength(1);
+		expect((skipped[0].json as IDataObject).reason).toMatch(/not_subscribed/);
 	});
 });

@@ -117,10 +117,10 @@ describe('ShopifyWebhookTrigger description', () => {
 		expect(description.credentials).toEqual([{ name: 'shopifyWebhookApi', required: true }]);
 	});
 
-	it('selects every topic by default, values being Shopify topic strings', () => {
+	it('offers every topic, values being Shopify topic strings; selects by default all but the two the mapper skips', () => {
 		const topics = description.properties.find((p) => p.name === 'topics')!;
 		const values = (topics.options as Array<{ value: string }>).map((o) => o.value);
-		expect([...(topics.default as string[])].sort()).toEqual([...values].sort());
+		expect([...(topics.default as string[])].sort()).toEqual(values.filter((v) => v !== 'orders/paid' && v !== 'customers/delete').sort());
 		expect(values).toEqual(
 			expect.arrayContaining([
 				'customers/create',
@@ -252,6 +252,60 @@ describe('ShopifyWebhookTrigger.webhook()', () => {
 		expect(res.status).not.toHaveBeenCalled();
 		expect(result.workflowData).toBeUndefined();
 		expect(result.webhookResponse).toEqual({ ok: true, ignored: 'orders/paid' });
+	});
+
+	describe('shop domain check', () => {
+		it('answers 200 without starting an execution for a signed delivery of another shop, and says so', async () => {
+			const { ctx, res, logger } = fakeWebhook({
+				body: ORDER_BODY,
+				headers: deliveryHeaders(ORDER_BODY, { 'X-Shopify-Shop-Domain': 'other-store.myshopify.com' }),
+			});
+			const result = await node.webhook.call(ctx);
+			expect(res.status).not.toHaveBeenCalled();
+			expect(result.workflowData).toBeUndefined();
+			expect(result.webhookResponse).toEqual({
+				ok: true,
+				ignored: 'shop',
+				reason: 'delivery for shop other-store.myshopify.com, not the shop of this trigger\'s credential; not processed',
+			});
+			expect(JSON.stringify(logger.warn.mock.calls)).toContain('other-store.myshopify.com');
+		});
+
+		it('treats a delivery without X-Shopify-Shop-Domain as not this shop', async () => {
+			const headers: Record<string, string> = deliveryHeaders(ORDER_BODY);
+			delete headers['X-Shopify-Shop-Domain'];
+			const { ctx } = fakeWebhook({ body: ORDER_BODY, headers });
+			const result = await node.webhook.call(ctx);
+			expect(result.workflowData).toBeUndefined();
+			expect(result.webhookResponse).toMatchObject({ ok: true, ignored: 'shop' });
+		});
+
+		it('matches the credential domain case-insensitively, with or without https:// and a trailing slash', async () => {
+			for (const shopDomain of ['My-Store.myshopify.com', 'https://my-store.myshopify.com/', ' my-store.myshopify.com ']) {
+				const { ctx } = fakeWebhook({ body: ORDER_BODY, headers: deliveryHeaders(ORDER_BODY), credentials: { shopDomain } });
+				const result = await node.webhook.call(ctx);
+				expect(result.workflowData).toHaveLength(1);
+			}
+		});
+
+		it('does not check when the credential names no shop', async () => {
+			const { ctx } = fakeWebhook({
+				body: ORDER_BODY,
+				headers: deliveryHeaders(ORDER_BODY, { 'X-Shopify-Shop-Domain': 'other-store.myshopify.com' }),
+				credentials: { shopDomain: '' },
+			});
+			const result = await node.webhook.call(ctx);
+			expect(result.workflowData).toHaveLength(1);
+		});
+
+		it('still answers 401 to a forged delivery naming another shop (the signature is checked first)', async () => {
+			const { ctx, res } = fakeWebhook({
+				body: ORDER_BODY,
+				headers: deliveryHeaders(ORDER_BODY, { 'X-Shopify-Shop-Domain': 'other-store.myshopify.com', 'X-Shopify-Hmac-Sha256': sign(ORDER_BODY, 'attacker') }),
+			});
+			await node.webhook.call(ctx);
+			expect(res.status).toHaveBeenCalledWith(401);
+		});
 	});
 
 	it('falls back to the re-serialised body when rawBody is absent', async () => {

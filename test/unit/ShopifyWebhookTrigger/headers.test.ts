@@ -1,6 +1,7 @@
 import {
 	buildIdempotencyKey,
 	getShopifyHeader,
+	isCredentialShop,
 	readShopifyHeaders,
 } from '../../../nodes/ShopifyWebhookTrigger/headers';
 
@@ -83,5 +84,15 @@ describe('Shopify headers', () => {
 				webhookId: 'w',
 			}),
 		).toBe('s.myshopify.com:orders/paid:w');
+	});
+});
+
+describe('isCredentialShop', () => {
+	it('compares shop domains without case, scheme or path; an empty credential domain accepts any shop', () => {
+		expect(isCredentialShop('https://My-Store.myshopify.com/admin', 'my-store.myshopify.com')).toBe(true);
+		expect(isCredentialShop('my-store.myshopify.com', 'other.myshopify.com')).toBe(false);
+		expect(isCredentialShop('my-store.myshopify.com', '')).toBe(false);
+		expect(isCredentialShop('', 'other.myshopify.com')).toBe(true);
+		expect(isCredentialShop(undefined, 'other.myshopify.com')).toBe(true);
 	});
 });

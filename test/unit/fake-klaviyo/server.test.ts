@@ -364,6 +364,76 @@ describe('fake Klaviyo', () => {
 		});
 	});
 
+	describe('GET /api/profiles (filter)', () => {
+		const get = (params: Record<string, string>) => client.get('/api/profiles/', { params });
+
+		it('equals(external_id,"…") finds exactly that profile; sparse fields keep only what was asked for', async () => {
+			await client.post('/api/profile-import/', profile({ external_id: '42', email: 'ext@example.com', first_name: 'Ext' }));
+			await client.post('/api/profile-import/', profile({ external_id: '43', email: 'other@example.com' }));
+			const r = await get({ filter: 'equals(external_id,"42")', 'fields[profile]': 'external_id' });
+			expect(r.status).toBe(200);
+			expect(r.data.data).toHaveLength(1);
+			expect(r.data.data[0]).toMatchObject({ type: 'profile', id: expect.any(String), attributes: { external_id: '42' } });
+			expect(Object.keys(r.data.data[0].attributes)).toEqual(['external_id']);
+			expect(r.data.links).toMatchObject({ next: null, prev: null });
+			const full = await get({ filter: 'equals(email,"ext@example.com")' });
+			expect(full.data.data[0].attributes).toMatchObject({ email: 'ext@example.com', first_name: 'Ext', external_id: '42' });
+		});
+
+		it('an unknown external_id → 200 with no profiles', async () => {
+			const r = await get({ filter: 'equals(external_id,"999")' });
+			expect(r.status).toBe(200);
+			expect(r.data.data).toEqual([]);
+		});
+
+		it('any(field,[…]) matches several values', async () => {
+			await client.post('/api/profile-import/', profile({ external_id: '1' }));
+			await client.post('/api/profile-import/', profile({ external_id: '2' }));
+			const r = await get({ filter: 'any(external_id,["1","2","3"])' });
+			expect(r.status).toBe(200);
+			expect(r.data.data.map((p: any) => p.attributes.external_id).sort()).toEqual(['1', '2']);
+		});
+
+		it.each([
+			['equals(external_id,42)', /quoted/],
+			["equals(external_id,'42')", /quoted/],
+			['equals(external_id,"42"', /Invalid filter/],
+			['equal(external_id,"42")', /operator/],
+			['equals(first_name,"Ann")', /'first_name' is not a valid filter field/],
+			['equals(external_id,"4"2")', /Invalid filter/],
+			['greater-than(external_id,"1")', /operator/],
+			['equals(external_id , "42")', /Invalid filter/],
+			['', /Invalid filter/],
+		])('filter %s → 400 with source.parameter "filter"', async (filter, detail) => {
+			const r = await get({ filter });
+			expect(r.status).toBe(400);
+			expect(r.data.errors[0]).toMatchObject({ code: 'invalid', source: { parameter: 'filter' } });
+			expect(r.data.errors[0].detail).toMatch(detail);
+		});
+
+		it('rejects a bad page size, an unknown sparse field and an unknown query parameter', async () => {
+			expect((await get({ filter: 'equals(external_id,"1")', 'page[size]': '101' })).data.errors[0].source).toEqual({ parameter: 'page[size]' });
+			expect((await get({ filter: 'equals(external_id,"1")', 'page[size]': '0' })).status).toBe(400);
+			expect((await get({ filter: 'equals(external_id,"1")', 'page[size]': '100' })).status).toBe(200);
+			expect((await get({ 'fields[profile]': 'external_id,shoe_size' })).data.errors[0].source).toEqual({ parameter: 'fields[profile]' });
+			const unknown = await get({ external_id: '1' });
+			expect(unknown.status).toBe(400);
+			expect(unknown.data.errors[0].source).toEqual({ parameter: 'external_id' });
+		});
+
+		it('the profile found by external_id can be deleted by its id', async () => {
+			await client.post('/api/profile-import/', profile({ external_id: '77' }));
+			const found = await get({ filter: 'equals(external_id,"77")' });
+			const id = found.data.data[0].id;
+			const del = await client.post('/api/data-privacy-deletion-jobs/', {
+				data: { type: 'data-privacy-deletion-job', attributes: { profile: { data: { type: 'profile', id, attributes: {} } } } },
+			});
+			expect(del.status).toBe(202);
+			expect((await get({ filter: 'equals(external_id,"77")' })).data.data).toEqual([]);
+			expect(fake.state.jobs.at(-1)).toMatchObject({ type: 'data-privacy-deletion-job', profileFound: true, profileId: id });
+		});
+	});
+
 	describe('fault injection', () => {
 		it('status fault for the first N matching requests; faulted requests do not touch state', async () => {
 			fake.setFaults([{ path: '/api/events', status: 503, count: 2, retryAfter: 3 }]);

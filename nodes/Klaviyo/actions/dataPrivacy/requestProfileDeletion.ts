@@ -11,6 +11,11 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		options: [
 			{ name: 'Email', value: 'email' },
+			{
+				name: 'External ID',
+				value: 'external_id',
+				description: 'Looks the profile up by external_id first (needs the profiles:read scope)',
+			},
 			{ name: 'Phone Number', value: 'phone_number' },
 			{ name: 'Profile ID', value: 'id' },
 		],
@@ -23,7 +28,7 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '',
-		description: 'The email, phone number (E.164) or Klaviyo profile ID of the profile to delete',
+		description: 'The email, external ID, phone number (E.164) or Klaviyo profile ID of the profile to delete',
 		displayOptions,
 	},
 ];
@@ -31,13 +36,14 @@ export const description: INodeProperties[] = [
 /** POST /api/data-privacy-deletion-jobs (DataPrivacyCreateDeletionJobQuery), one job per item. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await runPerItem(this, (i, item) => {
-		const by = this.getNodeParameter('identifyBy', i, 'email') as 'email' | 'phone_number' | 'id';
+		const by = this.getNodeParameter('identifyBy', i, 'email') as 'email' | 'external_id' | 'phone_number' | 'id';
 		const value = (this.getNodeParameter('identifier', i, '') as string).trim();
 		if (!value) throw new NodeOperationError(this.getNode(), 'Value is required', { itemIndex: i });
 		const profile: IDataObject =
 			by === 'id' ? { type: 'profile', id: value, attributes: {} } : { type: 'profile', attributes: { [by]: value } };
 		return {
-			operation: 'dataPrivacy.deleteProfile',
+			// Klaviyo deletes by email, phone or profile id; an external_id is looked up first (transport/send.ts).
+			operation: by === 'external_id' ? 'dataPrivacy.deleteProfileByExternalId' : 'dataPrivacy.deleteProfile',
 			body: { data: { type: 'data-privacy-deletion-job', attributes: { profile: { data: profile } } } },
 			passthrough: passthroughOf(item.json),
 		};
