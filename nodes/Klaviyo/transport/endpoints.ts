@@ -77,6 +77,13 @@ export const ENDPOINTS: Record<string, EndpointSpec> = {
 		steadyPerMinute: 150,
 		scopes: ['lists:read', 'profiles:read'],
 	},
+	'GET /api/profile-bulk-import-jobs/{id}/import-errors': {
+		method: 'GET',
+		path: '/api/profile-bulk-import-jobs/{id}/import-errors',
+		burstPerSecond: 10,
+		steadyPerMinute: 150,
+		scopes: ['profiles:read'],
+	},
 	'POST /api/data-privacy-deletion-jobs': {
 		method: 'POST',
 		path: '/api/data-privacy-deletion-jobs',
