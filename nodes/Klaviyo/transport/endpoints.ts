@@ -127,5 +127,5 @@ export function fillPath(template: string, params: Record<string, string> = {}):
 }
 
 /** Hard caps Klaviyo documents for bulk endpoints. */
-export const MAX_EVENTS_PER_BULK_JOB = 1000;
+export { MAX_EVENTS_PER_BULK_JOB } from '../../shared/bulkEvents';
 export const MAX_PROFILES_PER_IMPORT_JOB = 10000;

@@ -1,4 +1,5 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- the fake Klaviyo is plain JavaScript */
+/* eslint-disable @typescript-eslint/no-explicit-any, @n8n/community-nodes/no-restricted-globals --
+ * test code with a real clock against the fake Klaviyo (plain JavaScript), not part of the package */
 /**
  * The Klaviyo transport against the in-process fake Klaviyo (real HTTP on 127.0.0.1, real clock):
  * answers lost after the request was stored, and time-windowed 429s.

@@ -71,6 +71,19 @@ describe('ShopifyToKlaviyo node', () => {
 		expect(Object.keys(attrs(requests[0].json as unknown as KlaviyoRequestItem).properties)).not.toContain('Sales Channel');
 	});
 
+	it('Bulk Ordered Product Events Above: the parameter reaches the mapping (default 50)', async () => {
+		const input = items(delivery('orders/create', fixture('order-blueprint.json')));
+		const lines = (fixture('order-blueprint.json').line_items as unknown[]).length;
+		const [byDefault] = await node.execute.call(fakeContext(input, {}));
+		expect(byDefault.map((r) => (r.json as unknown as KlaviyoRequestItem).operation)).toEqual(new Array(lines + 1).fill('event.create'));
+		const [bulk] = await node.execute.call(fakeContext(input, { bulkOrderedProductAbove: lines - 1 }));
+		expect(bulk.map((r) => (r.json as unknown as KlaviyoRequestItem).operation)).toEqual(['event.create', 'bulk.createEvents']);
+		expect(bulk[1].pairedItem).toEqual({ item: 0 });
+		expectValid(bulk.map((r) => r.json as unknown as KlaviyoRequestItem));
+		const param = node.description.properties.find((p) => p.name === 'bulkOrderedProductAbove');
+		expect(param).toMatchObject({ type: 'number', default: 50 });
+	});
+
 	it('accepts a bare Shopify payload with the Topic parameter', async () => {
 		const ctx = fakeContext(items(fixture('customer-blueprint.json')), { topic: 'customers/update' });
 		const [requests] = await node.execute.call(ctx);
