@@ -37,7 +37,7 @@ export class KlaviyoPrivateKeyApi implements ICredentialType {
 			default: '',
 			placeholder: 'pk_…',
 			description:
-				'Klaviyo → your account (bottom left) → Settings → API keys → Create Private API Key. Give it full or custom access with scopes accounts:read, profiles:write, events:write, subscriptions:write, lists:write, data-privacy:write. The key starts with pk_.',
+				'Klaviyo → your account (bottom left) → Settings → API keys → Create Private API Key. Give it full or custom access with scopes accounts:read, profiles:write, events:write, subscriptions:write, lists:write, data-privacy:write (and profiles:read, lists:read for bulk profile imports). The key starts with pk_.',
 		},
 		{
 			displayName: 'API Revision',

@@ -140,12 +140,12 @@ export async function withRetry(
 		if (!isRetryableOutcome(outcome)) {
 			return { outcome, attempts: attempt, totalWaitMs, exhausted: false, waits };
 		}
-		if (attempt >= maxAttempts) {
-			return { outcome, attempts: attempt, totalWaitMs, exhausted: true, waits };
-		}
 		const retryAfter = outcome.kind === 'response' ? parseRetryAfterMs(outcome.headers) : undefined;
 		if (retryAfter !== undefined && retryAfter > policy.maxRetryAfterMs) {
 			return { outcome, attempts: attempt, totalWaitMs, exhausted: false, waits, retryAfterBeyondCeilingMs: retryAfter };
+		}
+		if (attempt >= maxAttempts) {
+			return { outcome, attempts: attempt, totalWaitMs, exhausted: true, waits };
 		}
 		const waitMs = computeDelayMs(attempt, outcome, policy);
 		onRetry?.({ attempt, outcome, waitMs });

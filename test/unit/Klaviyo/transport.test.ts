@@ -287,9 +287,9 @@ describe('Retry-After', () => {
 		expect(sentAt).toEqual([0, 0, 0, 11_000]);
 	});
 
-	it('a pause beyond the ceiling fails waiting requests without sending them', async () => {
+	it.each([6, 1])('a pause beyond the ceiling fails waiting requests without sending them (Max Attempts %i)', async (maxAttempts) => {
 		sharedLimiter().observe({ 'Retry-After': '3600' }, 429);
-		const r = await sendOperation(fake.ctx, 'dataPrivacy.deleteProfile', deletion, settings());
+		const r = await sendOperation(fake.ctx, 'dataPrivacy.deleteProfile', deletion, { ...settings(), maxAttempts });
 		expect(fake.sent).toHaveLength(0);
 		expect(time.waits).toEqual([]);
 		expect(r.ok).toBe(false);
