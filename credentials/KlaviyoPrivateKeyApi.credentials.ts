@@ -7,8 +7,14 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-/** The Klaviyo API revision this package is written and tested against. One constant, one place. */
-export const KLAVIYO_DEFAULT_REVISION = '2026-10-15';
+/**
+ * The Klaviyo API revision sent by default: the revision of the OpenAPI spec every request body is
+ * validated against (test/fake-klaviyo/klaviyo-openapi/stable.json, `info.version`; a unit test
+ * checks they agree). One constant, one place: the credential's default, the header fallback, the
+ * tests, the fake and the scripts all use this value. Users who need another revision set it in
+ * the credential's "API Revision" field.
+ */
+export const KLAVIYO_DEFAULT_REVISION = '2026-07-15';
 
 export const KLAVIYO_DEFAULT_BASE_URL = 'https://a.klaviyo.com';
 
@@ -31,7 +37,7 @@ export class KlaviyoPrivateKeyApi implements ICredentialType {
 			default: '',
 			placeholder: 'pk_…',
 			description:
-				'Klaviyo → your account (bottom left) → Settings → API keys → Create Private API Key. Give it full or custom access with scopes accounts:read, profiles:read, profiles:write, events:write, subscriptions:write, lists:write, data-privacy:write. The key starts with pk_.',
+				'Klaviyo → your account (bottom left) → Settings → API keys → Create Private API Key. Give it full or custom access with scopes accounts:read, profiles:read, profiles:write, events:write, subscriptions:write, lists:read, lists:write, data-privacy:write. The key starts with pk_.',
 		},
 		{
 			displayName: 'API Revision',
@@ -40,7 +46,7 @@ export class KlaviyoPrivateKeyApi implements ICredentialType {
 			default: KLAVIYO_DEFAULT_REVISION,
 			placeholder: KLAVIYO_DEFAULT_REVISION,
 			description:
-				'Klaviyo API revision sent in the "revision" header. Keep the default unless you know you need another.',
+				`Klaviyo API revision sent in the "revision" header. The default (${KLAVIYO_DEFAULT_REVISION}) is the revision this package's request bodies are validated against; change it only if you know you need another.`,
 		},
 		{
 			displayName: 'Base URL',

@@ -12,6 +12,7 @@ import { objectState } from '../shared/objectState';
 import { DEFAULT_METRIC_NAMES, mapDelivery, MappingError, SUPPORTED_TOPICS } from './mapping';
 import type { DeliveryInput } from './mapping';
 import type { MappingOptionsInput, MetricNames } from './mapping/options';
+import { BULK_ORDERED_PRODUCT_THRESHOLD } from './mapping/options';
 
 interface NameValue {
 	name?: string;
@@ -118,6 +119,16 @@ export class ShopifyToKlaviyo implements INodeType {
 				description: 'Whether to send one "Ordered Product" event per line item next to "Placed Order"',
 			},
 			{
+				displayName: 'Bulk Ordered Product Events Above',
+				name: 'bulkOrderedProductAbove',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: BULK_ORDERED_PRODUCT_THRESHOLD,
+				description:
+					'Orders with more line items than this send their Ordered Product events as Klaviyo bulk jobs (up to 1000 events per request) instead of one request per line; the events are the same',
+				displayOptions: { show: { lineItemEvents: [true] } },
+			},
+			{
 				displayName: 'Include Location',
 				name: 'includeLocation',
 				type: 'boolean',
@@ -196,6 +207,7 @@ export class ShopifyToKlaviyo implements INodeType {
 			try {
 				const options: MappingOptionsInput = {
 					lineItemEvents: this.getNodeParameter('lineItemEvents', i, true) as boolean,
+					bulkOrderedProductAbove: this.getNodeParameter('bulkOrderedProductAbove', i, BULK_ORDERED_PRODUCT_THRESHOLD) as number,
 					includeLocation: this.getNodeParameter('includeLocation', i, true) as boolean,
 					skipTestOrders: this.getNodeParameter('skipTestOrders', i, false) as boolean,
 					unsubscribeNotSubscribed: this.getNodeParameter('unsubscribeNotSubscribed', i, false) as boolean,

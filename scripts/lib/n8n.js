@@ -158,7 +158,7 @@ function credentialsFromEnv(env) {
 			name: 'Klaviyo account',
 			data: {
 				privateKey: env.KLAVIYO_PRIVATE_API_KEY || 'pk_sandbox_local_fake_klaviyo',
-				revision: env.KLAVIYO_API_REVISION || '2026-10-15',
+				revision: env.KLAVIYO_API_REVISION || '2026-07-15',
 				baseUrl: env.KLAVIYO_API_URL || 'https://a.klaviyo.com',
 			},
 		},

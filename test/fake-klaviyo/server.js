@@ -210,6 +210,12 @@ const ROUTES = [
 	{ method: 'POST', tpl: '/api/event-bulk-create-jobs', re: /^\/api\/event-bulk-create-jobs\/?$/, h: 'postEventBulk' },
 	{ method: 'POST', tpl: '/api/profile-bulk-import-jobs', re: /^\/api\/profile-bulk-import-jobs\/?$/, h: 'postProfileBulk' },
 	{ method: 'GET', tpl: '/api/profile-bulk-import-jobs/{job_id}', re: /^\/api\/profile-bulk-import-jobs\/([^/]+)\/?$/, h: 'getProfileBulk' },
+	{
+		method: 'GET',
+		tpl: '/api/profile-bulk-import-jobs/{id}/import-errors',
+		re: /^\/api\/profile-bulk-import-jobs\/([^/]+)\/import-errors\/?$/,
+		h: 'getProfileBulkErrors',
+	},
 	{ method: 'POST', tpl: '/api/profile-subscription-bulk-create-jobs', re: /^\/api\/profile-subscription-bulk-create-jobs\/?$/, h: 'postSubscribe' },
 	{ method: 'POST', tpl: '/api/profile-subscription-bulk-delete-jobs', re: /^\/api\/profile-subscription-bulk-delete-jobs\/?$/, h: 'postUnsubscribe' },
 	{ method: 'POST', tpl: '/api/data-privacy-deletion-jobs', re: /^\/api\/data-privacy-deletion-jobs\/?$/, h: 'postDeletion' },
@@ -376,6 +382,7 @@ function createFakeKlaviyo(options = {}) {
 		host: options.host || '127.0.0.1',
 		log: typeof options.log === 'function' ? options.log : null,
 		account: options.account || {},
+		requestLogLimit: options.requestLogLimit > 0 ? Math.floor(options.requestLogLimit) : 100000,
 	};
 	let faults = [];
 	let st;
@@ -398,6 +405,9 @@ function createFakeKlaviyo(options = {}) {
 			duplicatesDropped: 0,
 			rejected: [],
 			eventSeq: 0,
+			// one entry per API request, in arrival order (see README: request log)
+			log: [],
+			logSeq: 0,
 		};
 	}
 	function reset() {
@@ -408,7 +418,13 @@ function createFakeKlaviyo(options = {}) {
 
 	function setFaults(rules) {
 		const list = rules == null ? [] : Array.isArray(rules) ? rules : [rules];
-		faults = list.map((r, i) => ({ ...r, id: r.id || `fault-${i + 1}`, matched: 0, hits: 0 }));
+		const installedAt = Date.now();
+		faults = list.map((r, i) => {
+			const rule = { ...r, id: r.id || `fault-${i + 1}`, matched: 0, hits: 0 };
+			// time-windowed rule: the window opens at the first matching request, or now ('install')
+			if (rule.windowSeconds !== undefined) rule.windowOpenedAt = rule.windowFrom === 'install' ? installedAt : null;
+			return rule;
+		});
 		return faults;
 	}
 	setFaults(options.faults);
@@ -766,10 +782,44 @@ function createFakeKlaviyo(options = {}) {
 					}
 				}
 				job.failed_count++;
-				job.importErrors.push(...errs.map((e) => ({ code: e.code, detail: e.detail, source: e.source })));
+				// one import error per failed profile (the first problem found), with the profile as sent
+				const e = errs[0];
+				job.importErrors.push({ id: crypto.randomUUID(), code: e.code, title: e.title, detail: e.detail, source: e.source, original_payload: data });
 			});
 			// Klaviyo answers "queued"; GET shows the finished job.
 			return { status: 202, body: { data: jobResource(job, ctx.base, 'queued'), links: { self: `${ctx.base}/api/profile-bulk-import-jobs/` } } };
+		},
+
+		/** Cursor-paginated like Klaviyo: page[size] 1..100 (default 20), page[cursor] from links.next. */
+		getProfileBulkErrors(ctx) {
+			const job = st.jobsById.get(ctx.params[0]);
+			if (!job || job.type !== 'profile-bulk-import-job')
+				throw new HttpError(404, [errorObj(404, 'not_found', 'Not found.', 'Not found.', { parameter: 'id' })]);
+			const q = ctx.query;
+			const sizeRaw = q.get('page[size]');
+			const size = sizeRaw === null ? 20 : Number(sizeRaw);
+			if (!Number.isInteger(size) || size < 1 || size > 100)
+				throw new HttpError(400, [errorObj(400, 'invalid', 'Invalid input.', 'page[size] must be an integer between 1 and 100.', { parameter: 'page[size]' })]);
+			const cursor = q.get('page[cursor]');
+			const start = cursor === null ? 0 : Number.parseInt(Buffer.from(cursor, 'base64url').toString('utf8'), 10);
+			if (!Number.isInteger(start) || start < 0)
+				throw new HttpError(400, [errorObj(400, 'invalid', 'Invalid input.', 'Invalid page[cursor].', { parameter: 'page[cursor]' })]);
+			const page = job.importErrors.slice(start, start + size);
+			const self = `${ctx.base}/api/profile-bulk-import-jobs/${job.id}/import-errors/`;
+			const links = { self };
+			if (start + size < job.importErrors.length)
+				links.next = `${self}?page[size]=${size}&page[cursor]=${Buffer.from(String(start + size)).toString('base64url')}`;
+			return {
+				status: 200,
+				body: {
+					data: page.map((e) => ({
+						type: 'import-error',
+						id: e.id,
+						attributes: { code: e.code, title: e.title, detail: e.detail, source: e.source || { pointer: '/data' }, original_payload: e.original_payload },
+					})),
+					links,
+				},
+			};
 		},
 
 		getProfileBulk(ctx) {
@@ -1009,6 +1059,11 @@ function createFakeKlaviyo(options = {}) {
 			return json(200, { count: ps.length, profiles: ps });
 		}
 		if (m === 'GET' && p === '/__admin/jobs') return json(200, { count: st.jobs.length, jobs: st.jobs });
+		if (m === 'GET' && p === '/__admin/requests') return json(200, { count: st.log.length, requests: st.log });
+		if (m === 'GET' && p === '/__admin/early-retries') {
+			const early = earlyRetries();
+			return json(200, { count: early.length, earlyRetries: early });
+		}
 		if (m === 'GET' && p === '/__admin/summary') {
 			const s = summaryText();
 			res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(s) });
@@ -1033,11 +1088,15 @@ function createFakeKlaviyo(options = {}) {
 	}
 
 	// ---------------- faults ----------------
-	function findFault(method, pathname, raw) {
+	function findFault(method, pathname, raw, now) {
 		for (const r of faults) {
 			if (r.path && !pathname.startsWith(r.path)) continue;
 			if (r.method && r.method.toUpperCase() !== method) continue;
 			if (r.matchBody && !raw.includes(r.matchBody)) continue;
+			if (r.windowSeconds !== undefined) {
+				if (r.windowOpenedAt === null) r.windowOpenedAt = now;
+				if (now < r.windowOpenedAt || now >= r.windowOpenedAt + r.windowSeconds * 1000) continue;
+			}
 			r.matched++;
 			let fire = true;
 			if (r.count !== undefined && r.matched > r.count) fire = false;
@@ -1051,9 +1110,18 @@ function createFakeKlaviyo(options = {}) {
 		return null;
 	}
 
-	function sendFaultStatus(res, rule, status) {
+	/** Retry-After of a firing rule: its `retryAfter`, or for a windowed rule the seconds left in the window. */
+	function faultRetryAfter(rule, now) {
+		if (rule.retryAfter !== undefined) return String(rule.retryAfter);
+		if (rule.windowSeconds !== undefined && rule.windowOpenedAt !== null)
+			return String(Math.max(1, Math.ceil((rule.windowOpenedAt + rule.windowSeconds * 1000 - now) / 1000)));
+		return undefined;
+	}
+
+	function sendFaultStatus(res, rule, status, now = Date.now()) {
 		const headers = {};
-		if (rule.retryAfter !== undefined) headers['Retry-After'] = String(rule.retryAfter);
+		const retryAfter = faultRetryAfter(rule, now);
+		if (retryAfter !== undefined) headers['Retry-After'] = retryAfter;
 		if (status === 502 || status === 524) {
 			// These come from Cloudflare in front of Klaviyo: an HTML page, not JSON:API.
 			const html = `<!DOCTYPE html><html><head><title>${status === 524 ? 'a timeout occurred' : 'Bad gateway'}</title></head><body>Error code ${status}</body></html>`;
@@ -1086,6 +1154,33 @@ function createFakeKlaviyo(options = {}) {
 		c[status] = (c[status] || 0) + 1;
 	}
 
+	/** Request log entry: arrival time, what was answered, and a hash of the body (no body, no PII). */
+	function logRequest(entry) {
+		st.log.push({ seq: ++st.logSeq, ...entry });
+		if (st.log.length > opts.requestLogLimit) st.log.splice(0, st.log.length - opts.requestLogLimit);
+	}
+
+	/**
+	 * Retries that came earlier than the Retry-After they were given: for every answer carrying
+	 * Retry-After R (s) at arrival time t, the next request with the same method, path and body
+	 * (a retry) must arrive at or after t + R s. Retry-After 0 allows any retry.
+	 */
+	function earlyRetries() {
+		const out = [];
+		const pending = new Map();
+		for (const e of st.log) {
+			const k = `${e.method} ${e.path} ${e.bodySha}`;
+			const prev = pending.get(k);
+			if (prev) {
+				pending.delete(k);
+				const earliest = prev.at + Number(prev.retryAfter) * 1000;
+				if (e.at < earliest) out.push({ seq: e.seq, at: e.at, method: e.method, path: e.path, after: prev.seq, retryAfter: Number(prev.retryAfter), earlyByMs: earliest - e.at });
+			}
+			if (e.retryAfter !== undefined && e.retryAfter !== null && /^\d+$/.test(String(e.retryAfter))) pending.set(k, e);
+		}
+		return out;
+	}
+
 	function onRequest(req, res) {
 		const started = Date.now();
 		const chunks = [];
@@ -1105,24 +1200,29 @@ function createFakeKlaviyo(options = {}) {
 				url = new URL('/', 'http://x');
 			}
 			if (url.pathname.startsWith('/__admin')) return handleAdmin(req, res, url, raw);
-			const done = (status, routeKey) => {
+			const bodySha = crypto.createHash('sha256').update(raw).digest('hex').slice(0, 16);
+			const done = (status, routeKey, extra = {}) => {
 				count(routeKey, status);
+				logRequest({ at: started, method: req.method, path: url.pathname, route: routeKey, status, bodySha, ...extra });
 				if (opts.log) opts.log(`${req.method} ${url.pathname} ${status} ${Date.now() - started}ms`);
 			};
 			const routeKey = (r) => (r ? `${r.method} ${r.tpl}` : `${req.method} ${url.pathname}`);
 			const { route, params, pathMatched } = matchRoute(req.method, url.pathname);
 			const key = routeKey(route);
 
-			const rule = findFault(req.method, url.pathname, raw);
+			const found = findFault(req.method, url.pathname, raw, started);
+			// afterStore rules let the request through and lose its answer afterwards (below)
+			const rule = found && found.afterStore === undefined ? found : null;
+			const lose = found && found.afterStore !== undefined ? found : null;
 			if (rule) {
 				const mode = rule.mode;
 				if (mode === 'reset') {
-					done('reset', key);
+					done('reset', key, { fault: rule.id });
 					req.socket.destroy();
 					return;
 				}
 				if (mode === 'timeout') {
-					done('timeout', key);
+					done('timeout', key, { fault: rule.id });
 					const ms = rule.hangMs ?? rule.ms;
 					hung.add(res);
 					res.on('close', () => hung.delete(res));
@@ -1139,8 +1239,9 @@ function createFakeKlaviyo(options = {}) {
 					return;
 				}
 				const status = rule.status || 500;
-				done(status, key);
-				return sendFaultStatus(res, rule, status);
+				const retryAfter = faultRetryAfter(rule, started) ?? (status === 429 ? '1' : undefined);
+				done(status, key, { fault: rule.id, ...(retryAfter !== undefined ? { retryAfter: Number(retryAfter) } : {}) });
+				return sendFaultStatus(res, rule, status, started);
 			}
 
 			let result;
@@ -1165,10 +1266,38 @@ function createFakeKlaviyo(options = {}) {
 					if (opts.log) opts.log(`internal error: ${err && err.stack}`);
 				}
 			}
-			done(result.status, key);
+			const retryAfter = headers['Retry-After'];
+			if (lose) return loseAnswer(req, res, lose, result.status, key, done);
+			done(result.status, key, retryAfter !== undefined ? { retryAfter: Number(retryAfter) } : {});
 			if (opts.latencyMs > 0) setTimeout(() => sendJsonApi(res, result.status, result.body, headers), opts.latencyMs);
 			else sendJsonApi(res, result.status, result.body, headers);
 		});
+	}
+
+	/**
+	 * "Stored, but the answer was lost": the request was processed (state changed, if it was valid)
+	 * and the client gets `afterStore` instead of the answer: a status (e.g. 500), 'reset' (socket
+	 * destroyed) or 'timeout' (no answer; after `hangMs` the socket is destroyed).
+	 */
+	function loseAnswer(req, res, rule, storedStatus, key, done) {
+		const what = rule.afterStore;
+		done(`lost-${what}`, key, { fault: rule.id, storedStatus });
+		if (what === 'reset') return req.socket.destroy();
+		if (what === 'timeout') {
+			hung.add(res);
+			res.on('close', () => hung.delete(res));
+			const ms = rule.hangMs ?? rule.ms;
+			if (ms !== undefined) {
+				const t = setTimeout(() => {
+					hung.delete(res);
+					if (!res.destroyed) req.socket.destroy();
+				}, ms);
+				t.unref();
+				res.on('close', () => clearTimeout(t));
+			}
+			return;
+		}
+		return sendFaultStatus(res, rule, Number(what) || 500);
 	}
 
 	function handleApi(req, url, raw, route, params, pathMatched, tooLarge, setHeaders) {
@@ -1257,6 +1386,11 @@ function createFakeKlaviyo(options = {}) {
 		get state() {
 			return snapshot();
 		},
+		/** Every API request in arrival order: {seq, at, method, path, route, status, retryAfter?, fault?, storedStatus?, bodySha} */
+		get requestLog() {
+			return st.log.slice();
+		},
+		earlyRetries,
 		reset,
 		setFaults,
 		setRateLimits,

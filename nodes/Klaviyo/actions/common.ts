@@ -45,7 +45,8 @@ export const transportOptions: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 1 },
 			default: 60,
-			description: 'Longest single wait between two attempts',
+			description:
+				'Longest backoff wait between two attempts when Klaviyo gives no Retry-After. A Retry-After is always waited in full (up to 15 minutes; a longer one fails the item).',
 		},
 		{
 			displayName: 'Timeout (Seconds)',

@@ -84,6 +84,13 @@ export const ENDPOINTS: Record<string, EndpointSpec> = {
 		steadyPerMinute: 150,
 		scopes: ['lists:read', 'profiles:read'],
 	},
+	'GET /api/profile-bulk-import-jobs/{id}/import-errors': {
+		method: 'GET',
+		path: '/api/profile-bulk-import-jobs/{id}/import-errors',
+		burstPerSecond: 10,
+		steadyPerMinute: 150,
+		scopes: ['profiles:read'],
+	},
 	'POST /api/data-privacy-deletion-jobs': {
 		method: 'POST',
 		path: '/api/data-privacy-deletion-jobs',
@@ -129,5 +136,5 @@ export function fillPath(template: string, params: Record<string, string> = {}):
 }
 
 /** Hard caps Klaviyo documents for bulk endpoints. */
-export const MAX_EVENTS_PER_BULK_JOB = 1000;
+export { MAX_EVENTS_PER_BULK_JOB } from '../../shared/bulkEvents';
 export const MAX_PROFILES_PER_IMPORT_JOB = 10000;

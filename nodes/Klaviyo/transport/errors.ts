@@ -3,6 +3,7 @@ import { NodeApiError } from 'n8n-workflow';
 import type { DeadLetterItem } from '../../shared/contract';
 import type { EndpointSpec } from './endpoints';
 import type { HttpOutcome } from './retry';
+import { MAX_RETRY_AFTER_MS } from './retry';
 
 export type FailureInfo = DeadLetterItem['error'];
 
@@ -35,9 +36,28 @@ export function fieldFromPointer(pointer: string | undefined): string | undefine
 export function describeFailure(
 	outcome: HttpOutcome,
 	endpoint: Pick<EndpointSpec, 'method' | 'path' | 'scopes'>,
-	options: { attempts: number; exhausted: boolean },
+	options: {
+		attempts: number;
+		exhausted: boolean;
+		/** The retries stopped: Klaviyo's Retry-After (ms) is beyond the ceiling */
+		retryAfterBeyondCeilingMs?: number;
+		/** …and the last attempt was not sent: the endpoint was paused by an earlier 429 */
+		heldByPause?: boolean;
+	},
 ): FailureInfo {
 	const endpointName = `${endpoint.method} ${endpoint.path}`;
+	if (options.retryAfterBeyondCeilingMs !== undefined) {
+		const seconds = Math.ceil(options.retryAfterBeyondCeilingMs / 1000);
+		const ceiling = `${MAX_RETRY_AFTER_MS / 60_000} min ceiling (MAX_RETRY_AFTER_MS)`;
+		return {
+			message: options.heldByPause
+				? `Klaviyo ${endpointName} not sent: the endpoint is paused for ${seconds} s by an earlier 429 (Retry-After), beyond the ${ceiling}`
+				: `Klaviyo ${endpointName} answered 429 with Retry-After ${seconds} s, beyond the ${ceiling}; not retried`,
+			status: 429,
+			code: 'retry_after_beyond_ceiling',
+			hint: 'failed instead of holding the execution; replay it once Klaviyo accepts requests again',
+		};
+	}
 	if (outcome.kind === 'network') {
 		return {
 			message: `Klaviyo request failed: ${outcome.message} (${outcome.code})`,

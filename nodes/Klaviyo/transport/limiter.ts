@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EndpointSpec } from './endpoints';
 import type { HeaderMap } from './retry';
-import { headerValue } from './retry';
+import { headerValue, parseRetryAfterMs } from './retry';
 
 /**
  * Client-side rate limiting shared by every execution in this n8n process.
@@ -9,7 +9,8 @@ import { headerValue } from './retry';
  * One limiter per (account, endpoint): the account is identified by a SHA-256 hash of the private
  * key (the key itself is never stored). Each limiter enforces the two limits Klaviyo documents per
  * endpoint — burst (per second) and steady (per minute) — plus a soft brake driven by the
- * RateLimit-* response headers. `acquire()` reserves a slot and returns how long the caller must
+ * RateLimit-* response headers, plus a pause: a 429 with `Retry-After` holds every request of that
+ * account and endpoint until the Retry-After has passed (see `observe`). `acquire()` reserves a slot and returns how long the caller must
  * wait before sending; the caller sleeps (injected sleep), so this module never sets timers.
  *
  * The two limits are kept as token buckets whose tokens come back exactly one window after they
@@ -59,7 +60,7 @@ export class EndpointLimiter {
 
 	private readonly steady: WindowBucket;
 
-	/** No request before this time (set when RateLimit-Remaining reached 0) */
+	/** No request before this time (set by a 429's Retry-After, or when RateLimit-Remaining reached 0) */
 	private blockedUntil = 0;
 
 	/** While now < spaceUntil, keep at least spacingMs between two grants */
@@ -94,11 +95,28 @@ export class EndpointLimiter {
 	}
 
 	/**
-	 * Learn from Klaviyo's RateLimit-Limit / -Remaining / -Reset headers (IETF draft style; only the
-	 * first number of each is used). When little is left, spread the remaining requests over the time
+	 * How long from now every request is still held (a 429's Retry-After, RateLimit-Remaining 0), in
+	 * ms; 0 when not held. A caller that slept for a reservation checks this before sending: a pause
+	 * that began while it slept means it must reserve again rather than spend an attempt on a 429.
+	 */
+	heldForMs(): number {
+		return Math.max(0, Math.ceil(this.blockedUntil - this.clock()));
+	}
+
+	/**
+	 * Learn from a response. A 429 with `Retry-After: N` pauses the endpoint for this account: no
+	 * request is granted before N s from now, so concurrent requests wait instead of each spending an
+	 * attempt on another 429 (Retry-After 0 pauses nothing; the retry policy's floor applies).
+	 * Then Klaviyo's RateLimit-Limit / -Remaining / -Reset headers (IETF draft style; only the
+	 * first number of each is used): when little is left, spread the remaining requests over the time
 	 * until reset; when nothing is left, hold every request until reset.
 	 */
-	observe(headers: HeaderMap): void {
+	observe(headers: HeaderMap, status?: number): void {
+		if (status === 429) {
+			const now = this.clock();
+			const retryAfter = parseRetryAfterMs(headers, now);
+			if (retryAfter !== undefined && retryAfter > 0) this.blockedUntil = Math.max(this.blockedUntil, now + retryAfter);
+		}
 		const limitHeader = headerValue(headers, 'ratelimit-limit');
 		this.adoptAdvertisedWindows(limitHeader);
 		const limit = firstNumber(limitHeader);

@@ -4,7 +4,7 @@ import { ENDPOINTS } from './endpoints';
 import type { Clock } from './limiter';
 import { accountKeyOf, getLimiter } from './limiter';
 import type { HeaderMap, HttpOutcome, RetryResult } from './retry';
-import { withRetry } from './retry';
+import { DEFAULT_RETRY_POLICY, withRetry } from './retry';
 
 /**
  * The only module that talks HTTP to Klaviyo. Everything goes through
@@ -30,6 +30,8 @@ export interface TransportSettings {
 	sleep: (ms: number) => Promise<void>;
 	maxAttempts?: number;
 	maxDelayMs?: number;
+	/** Longest Retry-After waited (default MAX_RETRY_AFTER_MS, 15 min); tests lower it */
+	maxRetryAfterMs?: number;
 	timeoutMs?: number;
 	/** Clock for the rate limiter (tests inject a fake one) */
 	now?: Clock;
@@ -40,6 +42,11 @@ export interface KlaviyoCallResult extends RetryResult {
 	endpoint: Pick<EndpointSpec, 'method' | 'path' | 'scopes'>;
 	/** Time spent waiting on the client-side rate limiter, in ms (also included in totalWaitMs) */
 	limiterWaitMs: number;
+	/**
+	 * true when the last attempt was not sent: the endpoint was paused (by another request's 429)
+	 * for longer than the Retry-After ceiling.
+	 */
+	heldByPause?: boolean;
 }
 
 interface CredentialInfo {
@@ -190,29 +197,54 @@ export async function klaviyoRequest(
 	const endpoint = endpointFor(req);
 	const limiter = getLimiter(credential.accountKey, `${endpoint.method} ${endpoint.path}`, endpoint, settings.now);
 	const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+	const maxRetryAfterMs = settings.maxRetryAfterMs ?? DEFAULT_RETRY_POLICY.maxRetryAfterMs;
 	let limiterWaitMs = 0;
+	let sent = 0;
+	let heldByPause = false;
 	const result = await withRetry(
 		async () => {
-			const wait = limiter.acquire();
-			if (wait > 0) {
-				limiterWaitMs += wait;
-				await settings.sleep(wait);
+			// Wait for a slot. A pause that began while we slept (another request's 429) means the
+			// reservation is void: reserve again instead of spending an attempt on a certain 429.
+			for (let round = 0; ; round++) {
+				const held = limiter.heldForMs();
+				if (held > maxRetryAfterMs) {
+					// Paused beyond the ceiling: answer for Klaviyo without sending (same Retry-After).
+					heldByPause = true;
+					return {
+						kind: 'response',
+						status: 429,
+						headers: { 'retry-after': String(Math.ceil(held / 1000)) },
+						body: undefined,
+					};
+				}
+				const wait = limiter.acquire();
+				if (wait > 0) {
+					limiterWaitMs += wait;
+					await settings.sleep(wait);
+				}
+				if (wait === 0 || limiter.heldForMs() === 0 || round >= 100) break;
 			}
+			heldByPause = false;
+			sent++;
 			const outcome = await sendOnce(ctx, credential, req, timeoutMs);
-			if (outcome.kind === 'response') limiter.observe(outcome.headers);
+			if (outcome.kind === 'response') limiter.observe(outcome.headers, outcome.status);
 			return outcome;
 		},
 		{
 			sleep: settings.sleep,
 			maxAttempts: settings.maxAttempts,
 			maxDelayMs: settings.maxDelayMs,
+			maxRetryAfterMs,
 			random: settings.random,
 		},
 	);
 	return {
 		...result,
+		// attempts actually sent (a request held by a pause beyond the ceiling was not)
+		attempts: sent,
 		totalWaitMs: result.totalWaitMs + limiterWaitMs,
 		endpoint,
 		limiterWaitMs,
+		...(heldByPause ? { heldByPause } : {}),
 	};
 }

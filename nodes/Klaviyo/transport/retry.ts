@@ -10,11 +10,21 @@ export type HttpOutcome =
 	| { kind: 'response'; status: number; headers: HeaderMap; body: unknown }
 	| { kind: 'network'; code: string; message: string; retryable: boolean };
 
+/**
+ * The longest `Retry-After` the node waits for: 15 minutes. Klaviyo's `Retry-After` is always
+ * waited in full (retrying earlier only earns another 429); a longer one fails the item at once
+ * with an error naming this ceiling, instead of holding the execution for hours. The item goes to
+ * the error output (dead letters) and can be replayed later.
+ */
+export const MAX_RETRY_AFTER_MS = 15 * 60_000;
+
 export interface RetryPolicy {
 	/** Total attempts including the first (default 6) */
 	maxAttempts: number;
-	/** Upper bound of any single wait, in ms (default 60 000) */
+	/** Upper bound of one backoff wait when Klaviyo gives no Retry-After, in ms (default 60 000) */
 	maxDelayMs: number;
+	/** Longest Retry-After that is waited; a longer one ends the retries (default MAX_RETRY_AFTER_MS) */
+	maxRetryAfterMs: number;
 	/** Lower bound of a wait when Retry-After is 0 ("retry soon"), in ms (default 250) */
 	minDelayMs: number;
 	/** Maximum random jitter added to a wait, in ms (default 1 000; 250 for Retry-After: 0) */
@@ -27,6 +37,7 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY_POLICY: Omit<RetryPolicy, 'sleep'> = {
 	maxAttempts: 6,
 	maxDelayMs: 60_000,
+	maxRetryAfterMs: MAX_RETRY_AFTER_MS,
 	minDelayMs: 250,
 	jitterMs: 1_000,
 	random: Math.random,
@@ -69,7 +80,9 @@ export function parseRetryAfterMs(headers: HeaderMap, nowMs: number = Date.now()
 
 /**
  * How long to wait before attempt `attempt + 1`, after attempt number `attempt` (1-based) failed.
- * - Retry-After N > 0 → N s plus a little jitter (≤ 250 ms), capped by maxDelayMs.
+ * - Retry-After N > 0 → N s plus a little jitter (≤ 250 ms), in full: never cut by maxDelayMs
+ *   (an earlier retry would only earn another 429). withRetry stops before waiting a Retry-After
+ *   longer than maxRetryAfterMs.
  * - Retry-After 0 → "retry soon": minDelayMs plus jitter (≤ 250 ms), never a busy loop.
  * - otherwise exponential (2^attempt − 1) s plus jitter (≤ jitterMs), capped by maxDelayMs.
  */
@@ -84,7 +97,7 @@ export function computeDelayMs(
 		const retryAfter = parseRetryAfterMs(outcome.headers, nowMs);
 		if (retryAfter !== undefined) {
 			const wait = retryAfter <= 0 ? policy.minDelayMs + smallJitter : retryAfter + smallJitter;
-			return Math.min(Math.max(wait, policy.minDelayMs), Math.max(policy.maxDelayMs, policy.minDelayMs));
+			return Math.max(wait, policy.minDelayMs);
 		}
 	}
 	const base = (Math.pow(2, attempt) - 1) * 1000;
@@ -98,6 +111,11 @@ export interface RetryResult {
 	totalWaitMs: number;
 	/** true when the last outcome was retryable but maxAttempts was reached */
 	exhausted: boolean;
+	/**
+	 * Set when the retries stopped because Klaviyo's Retry-After (this many ms) exceeds
+	 * maxRetryAfterMs: the wait was not started.
+	 */
+	retryAfterBeyondCeilingMs?: number;
 	/** Each wait between attempts, in ms */
 	waits: number[];
 }
@@ -121,6 +139,10 @@ export async function withRetry(
 		const outcome = await attemptFn(attempt);
 		if (!isRetryableOutcome(outcome)) {
 			return { outcome, attempts: attempt, totalWaitMs, exhausted: false, waits };
+		}
+		const retryAfter = outcome.kind === 'response' ? parseRetryAfterMs(outcome.headers) : undefined;
+		if (retryAfter !== undefined && retryAfter > policy.maxRetryAfterMs) {
+			return { outcome, attempts: attempt, totalWaitMs, exhausted: false, waits, retryAfterBeyondCeilingMs: retryAfter };
 		}
 		if (attempt >= maxAttempts) {
 			return { outcome, attempts: attempt, totalWaitMs, exhausted: true, waits };

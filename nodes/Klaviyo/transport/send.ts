@@ -253,7 +253,7 @@ export async function sendRequest(
 		}
 		return {
 			ok: false,
-			error: describeFailure(outcome, result.endpoint, { attempts: result.attempts, exhausted: result.exhausted }),
+			error: describeFailure(outcome, result.endpoint, result),
 			attempts,
 			totalWaitMs,
 			notes,

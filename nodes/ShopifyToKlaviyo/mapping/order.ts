@@ -28,6 +28,7 @@
  */
 import type { KlaviyoRequestItem } from '../../shared/contract';
 import type { MappingResult, MapContext } from './context';
+import { inBulkWhenMany } from './bulk';
 import { eventBody } from './event';
 import { identifyBuyer, type EventIdentity } from './identity';
 import { uniqueIds } from './ids';
@@ -231,8 +232,9 @@ function placedOrder(order: Json, facts: OrderFacts, identity: EventIdentity, ct
 		),
 	];
 	if (!ctx.options.lineItemEvents) return requests;
+	const lineEvents: KlaviyoRequestItem[] = [];
 	facts.lines.forEach((line, index) => {
-		requests.push(
+		lineEvents.push(
 			ctx.request(
 				'event.create',
 				eventBody(ctx, {
@@ -254,7 +256,8 @@ function placedOrder(order: Json, facts: OrderFacts, identity: EventIdentity, ct
 			),
 		);
 	});
-	return requests;
+	// Above the Bulk Ordered Product threshold: the same events in bulk jobs (mapping/bulk.ts).
+	return [...requests, ...inBulkWhenMany(lineEvents, ctx, `${metricNames.orderedProduct} ${facts.label}`)];
 }
 
 function fulfilledOrder(order: Json, facts: OrderFacts, identity: EventIdentity, ctx: MapContext): KlaviyoRequestItem {

@@ -2,6 +2,7 @@ import axios from 'axios';
 import type { AxiosError } from 'axios';
 import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, INode, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
+import { KLAVIYO_DEFAULT_REVISION } from '../../../credentials/KlaviyoPrivateKeyApi.credentials';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const openapi = require('../../fake-klaviyo/openapi') as {
@@ -64,7 +65,7 @@ export function fakeContext(options: FakeOptions = {}): FakeContext {
 	let credentialReads = 0;
 	let peak = 0;
 	const items: INodeExecutionData[] = (options.items ?? [{}]).map((json) => ({ json }));
-	const credentials = { privateKey: KEY, baseUrl: BASE, revision: '2026-10-15', ...(options.credentials ?? {}) };
+	const credentials = { privateKey: KEY, baseUrl: BASE, revision: KLAVIYO_DEFAULT_REVISION, ...(options.credentials ?? {}) };
 	const getParam = (name: string, i: number, fallback?: unknown) => {
 		const p = options.params;
 		const value = typeof p === 'function' ? p(name, i) : p?.[name];

@@ -79,6 +79,42 @@ describe('rate limiter', () => {
 		expect(limiter.current()).toEqual({ burstPerSecond: 87, steadyPerMinute: 875 });
 	});
 
+	it('a 429 with Retry-After pauses the endpoint until it has passed', () => {
+		const t = fakeTime();
+		const limiter = new EndpointLimiter({ burstPerSecond: 350, steadyPerMinute: 3500 }, t.now);
+		expect(limiter.heldForMs()).toBe(0);
+		limiter.observe({ 'Retry-After': '30' }, 429);
+		expect(limiter.heldForMs()).toBe(30_000);
+		expect(limiter.acquire()).toBe(30_000);
+		expect(limiter.acquire()).toBe(30_000); // every caller, not only the one that got the 429
+		t.advance(12_000);
+		expect(limiter.heldForMs()).toBe(18_000);
+		t.advance(18_000);
+		expect(limiter.heldForMs()).toBe(0);
+		// a shorter Retry-After never shortens a pause in force
+		limiter.observe({ 'retry-after': '10' }, 429);
+		limiter.observe({ 'retry-after': '2' }, 429);
+		expect(limiter.heldForMs()).toBe(10_000);
+	});
+
+	it('Retry-After 0, a Retry-After on a non-429 and a 429 without Retry-After pause nothing', () => {
+		const t = fakeTime();
+		const limiter = new EndpointLimiter({ burstPerSecond: 350, steadyPerMinute: 3500 }, t.now);
+		limiter.observe({ 'Retry-After': '0' }, 429);
+		limiter.observe({ 'Retry-After': '30' }, 503);
+		limiter.observe({ 'Retry-After': '30' });
+		limiter.observe({}, 429);
+		expect(limiter.heldForMs()).toBe(0);
+		expect(limiter.acquire()).toBe(0);
+	});
+
+	it('a Retry-After given as an HTTP date pauses until that date', () => {
+		const t = fakeTime(Date.parse('2026-01-01T00:00:00Z'));
+		const limiter = new EndpointLimiter({ burstPerSecond: 350, steadyPerMinute: 3500 }, t.now);
+		limiter.observe({ 'Retry-After': 'Thu, 01 Jan 2026 00:00:45 GMT' }, 429);
+		expect(limiter.heldForMs()).toBe(45_000);
+	});
+
 	it('ignores plentiful RateLimit-Remaining', () => {
 		const t = fakeTime();
 		const limiter = new EndpointLimiter({ burstPerSecond: 350, steadyPerMinute: 3500 }, t.now);

@@ -569,6 +569,123 @@ describe('Bulk → Import Profiles in Bulk', () => {
 		expect((out[0].json as unknown as KlaviyoResultItem).notes).toContain('job J still processing after 3 status checks');
 	});
 
+	const tenProfiles = () =>
+		Array.from({ length: 10 }, (_, i) =>
+			mapped('profile.upsert', profileBody({ email: `p${i}@example.com` }), i),
+		) as unknown as IDataObject[];
+	const importError = (pointer: string, detail: string, originalPayload?: IDataObject) => ({
+		type: 'import-error',
+		id: `err-${pointer}`,
+		attributes: { code: 'invalid', title: 'Invalid input.', detail, source: { pointer }, original_payload: originalPayload ?? null },
+	});
+	const completeWithFailures = (id: string, failed: number) => ({
+		data: {
+			type: 'profile-bulk-import-job',
+			id,
+			attributes: { status: 'complete', created_at: '2026-01-01T00:00:00Z', total_count: 10, completed_count: 10 - failed, failed_count: failed },
+		},
+	});
+
+	it('a job completed with failed_count > 0 sends exactly the rejected profiles to the error output, naming the field', async () => {
+		nock(BASE)
+			.post('/api/profile-bulk-import-jobs')
+			.reply(202, job('J', 'queued'))
+			.get('/api/profile-bulk-import-jobs/J')
+			.reply(200, completeWithFailures('J', 2))
+			.get('/api/profile-bulk-import-jobs/J/import-errors')
+			.query({ 'page[size]': '100' })
+			.reply(200, {
+				data: [
+					importError('/data/attributes/profiles/data/3/attributes/email', 'Invalid email address.'),
+					importError('/data/attributes/profiles/data/7/attributes/phone_number', 'Invalid phone number format.'),
+				],
+				links: { self: `${BASE}/api/profile-bulk-import-jobs/J/import-errors` },
+			});
+		const out = await run({ params: params(), items: tenProfiles(), continueOnFail: true });
+		const { success, error } = route(out);
+		expect(success.map((o) => o.pairedItem)).toEqual([0, 1, 2, 4, 5, 6, 8, 9].map((item) => ({ item })));
+		expect(error.map((o) => o.pairedItem)).toEqual([{ item: 3 }, { item: 7 }]);
+		const dead = deadLetterOf(error[0]);
+		expect(dead).toMatchObject({
+			operation: 'profile.upsert',
+			body: profileBody({ email: 'p3@example.com' }),
+			idempotencyKey: 'shop:orders/create:3',
+			error: {
+				message: 'Klaviyo profile import job J rejected this profile (field "email"): Invalid email address.',
+				code: 'invalid',
+				detail: 'Invalid email address.',
+				pointer: '/data/attributes/email',
+				hint: 'Klaviyo rejected the field "email"',
+			},
+		});
+		expect(deadLetterOf(error[1]).error.pointer).toBe('/data/attributes/phone_number');
+		expect((success[0].json as unknown as KlaviyoResultItem).notes).toContain('job J: complete (8/10 completed, 2 failed)');
+	});
+
+	it('reads every page of import errors and matches errors without an index by their original payload', async () => {
+		nock(BASE)
+			.post('/api/profile-bulk-import-jobs')
+			.reply(202, completeWithFailures('J', 2))
+			.get('/api/profile-bulk-import-jobs/J/import-errors')
+			.query({ 'page[size]': '100' })
+			.reply(200, {
+				data: [importError('/data/attributes', 'A profile already exists with one of these identifiers.', profileBody({ email: 'P5@example.com' }).data)],
+				links: { self: 'x', next: `${BASE}/api/profile-bulk-import-jobs/J/import-errors?page%5Bsize%5D=100&page%5Bcursor%5D=bmV4dA` },
+			})
+			.get('/api/profile-bulk-import-jobs/J/import-errors')
+			.query({ 'page[size]': '100', 'page[cursor]': 'bmV4dA' })
+			.reply(200, { data: [importError('/data/attributes/profiles/data/9/attributes/email', 'Invalid email address.')], links: { self: 'x' } });
+		const out = await run({ params: params(), items: tenProfiles(), continueOnFail: true });
+		expect(route(out).error.map((o) => o.pairedItem)).toEqual([{ item: 5 }, { item: 9 }]);
+		expect(deadLetterOf(route(out).error[0]).error.message).toBe(
+			'Klaviyo profile import job J rejected this profile: A profile already exists with one of these identifiers.',
+		);
+	});
+
+	it('when the import errors do not say which profiles failed, every profile they do not clear is a dead letter', async () => {
+		nock(BASE)
+			.post('/api/profile-bulk-import-jobs')
+			.reply(202, completeWithFailures('J', 2))
+			.get('/api/profile-bulk-import-jobs/J/import-errors')
+			.query(true)
+			.reply(403, klaviyoError(403, 'You do not have permission to perform this action.'));
+		const out = await run({ params: params(), items: tenProfiles(), continueOnFail: true });
+		const { success, error } = route(out);
+		expect(success).toHaveLength(0);
+		expect(error).toHaveLength(10);
+		expect(deadLetterOf(error[0]).error.message).toMatch(
+			/^Klaviyo profile import job J reported 2 failed profiles, but reading its import errors failed: .*HTTP 403.*lacks the scope profiles:read.*: this profile may not have been imported$/,
+		);
+	});
+
+	it('against the fake Klaviyo: 2 of 10 profiles invalid → those 2 are dead letters, 8 succeed and are stored', async () => {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const { createFakeKlaviyo } = require('../../fake-klaviyo/server');
+		const klaviyo = createFakeKlaviyo({ rateLimits: false, strictFields: true });
+		const { url } = await klaviyo.start(0);
+		nock.enableNetConnect('127.0.0.1');
+		try {
+			const items = Array.from({ length: 10 }, (_, i) =>
+				mapped(
+					'profile.upsert',
+					profileBody(i === 2 ? { email: 'not-an-email' } : i === 6 ? { email: `p${i}@example.com`, phone_number: '+1555' } : { email: `p${i}@example.com` }),
+					i,
+				),
+			) as unknown as IDataObject[];
+			const out = await run({ params: params(), items, continueOnFail: true, credentials: { baseUrl: url } });
+			const { success, error } = route(out);
+			expect(success).toHaveLength(8);
+			expect(error.map((o) => o.pairedItem)).toEqual([{ item: 2 }, { item: 6 }]);
+			expect(error.map((o) => deadLetterOf(o).error.pointer)).toEqual(['/data/attributes/email', '/data/attributes/phone_number']);
+			expect(deadLetterOf(error[1]).error.message).toMatch(/rejected this profile \(field "phone_number"\): Invalid phone number/);
+			expect(klaviyo.state.profiles).toHaveLength(8);
+			expect(klaviyo.state.requests['GET /api/profile-bulk-import-jobs/{id}/import-errors']).toEqual({ 200: 1 });
+		} finally {
+			nock.disableNetConnect();
+			await klaviyo.stop();
+		}
+	});
+
 	it('a cancelled job is a failure', async () => {
 		nock(BASE)
 			.post('/api/profile-bulk-import-jobs')

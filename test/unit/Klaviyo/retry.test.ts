@@ -1,6 +1,7 @@
 import type { HttpOutcome } from '../../../nodes/Klaviyo/transport/retry';
 import {
 	computeDelayMs,
+	MAX_RETRY_AFTER_MS,
 	isRetryableOutcome,
 	parseRetryAfterMs,
 	withRetry,
@@ -62,8 +63,34 @@ describe('retry policy', () => {
 		expect(d1).toBeLessThan(500);
 	});
 
-	it('caps a long Retry-After by maxDelay', () => {
-		expect(computeDelayMs(1, res(429, { 'Retry-After': '3600' }), noJitter)).toBe(60_000);
+	it('waits a Retry-After longer than maxDelay in full (an earlier retry earns another 429)', () => {
+		expect(computeDelayMs(1, res(429, { 'Retry-After': '120' }), noJitter)).toBe(120_000);
+		expect(computeDelayMs(1, res(429, { 'Retry-After': '900' }), { ...noJitter, maxDelayMs: 5_000 })).toBe(900_000);
+		// maxDelay still caps the backoff when there is no Retry-After
+		expect(computeDelayMs(8, res(429), noJitter)).toBe(60_000);
+	});
+
+	it('withRetry waits the full Retry-After, up to the 15 min ceiling', async () => {
+		expect(MAX_RETRY_AFTER_MS).toBe(900_000);
+		const waits: number[] = [];
+		const outcomes = [res(429, { 'Retry-After': '120' }), res(429, { 'Retry-After': '900' }), res(202)];
+		const result = await withRetry(async () => outcomes.shift()!, {
+			sleep: async (ms) => void waits.push(ms),
+			random: () => 0,
+			maxDelayMs: 60_000,
+		});
+		expect(waits).toEqual([120_000, 900_000]);
+		expect(result).toMatchObject({ attempts: 3, exhausted: false, totalWaitMs: 1_020_000 });
+		expect(result.retryAfterBeyondCeilingMs).toBeUndefined();
+	});
+
+	it('stops without waiting when Retry-After exceeds the ceiling, and says so', async () => {
+		const sleep = jest.fn(async () => {});
+		const result = await withRetry(async () => res(429, { 'Retry-After': '3600' }), { sleep, random: () => 0 });
+		expect(sleep).not.toHaveBeenCalled();
+		expect(result).toMatchObject({ attempts: 1, exhausted: false, retryAfterBeyondCeilingMs: 3_600_000 });
+		const lower = await withRetry(async () => res(429, { 'Retry-After': '11' }), { sleep, maxRetryAfterMs: 10_000 });
+		expect(lower).toMatchObject({ attempts: 1, retryAfterBeyondCeilingMs: 11_000 });
 	});
 
 	it('parses Retry-After as an HTTP date', () => {

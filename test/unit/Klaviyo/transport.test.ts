@@ -1,6 +1,7 @@
 import nock from 'nock';
 import { describeFailure, scrubSecrets, toNodeApiError } from '../../../nodes/Klaviyo/transport/errors';
-import { resetLimiters } from '../../../nodes/Klaviyo/transport/limiter';
+import { accountKeyOf, getLimiter, resetLimiters } from '../../../nodes/Klaviyo/transport/limiter';
+import { ENDPOINTS } from '../../../nodes/Klaviyo/transport/endpoints';
 import { classifyError, klaviyoRequest } from '../../../nodes/Klaviyo/transport/request';
 import { sendOperation } from '../../../nodes/Klaviyo/transport/send';
 import {
@@ -203,6 +204,110 @@ describe('klaviyoRequest', () => {
 		const results = [];
 		for (let i = 0; i < 4; i++) results.push(await sendOperation(fake.ctx, 'dataPrivacy.deleteProfile', body, settings()));
 		expect(results.map((r) => r.totalWaitMs)).toEqual([0, 0, 0, 1000]);
+	});
+});
+
+describe('Retry-After', () => {
+	const throttled = (seconds: string) => [429, klaviyoError(429, 'Request was throttled.', { code: 'throttled' }), { 'Retry-After': seconds }] as const;
+	const deletion = {
+		data: {
+			type: 'data-privacy-deletion-job',
+			attributes: { profile: { data: { type: 'profile', attributes: { email: 'a@example.com' } } } },
+		},
+	};
+	const DELETION = 'POST /api/data-privacy-deletion-jobs';
+	const sharedLimiter = () => getLimiter(accountKeyOf(`${BASE}|${KEY}`), DELETION, ENDPOINTS[DELETION], time.now);
+
+	it('waits a Retry-After longer than Max Delay in full', async () => {
+		api().post('/api/events').reply(...throttled('120')).post('/api/events').reply(202);
+		const r = await sendOperation(fake.ctx, 'event.create', eventBody(), { ...settings(), maxDelayMs: 60_000 });
+		expect(r).toMatchObject({ ok: true, attempts: 2, totalWaitMs: 120_000 });
+		expect(time.waits).toEqual([120_000]);
+	});
+
+	it('fails the item at once, naming the ceiling, when Retry-After exceeds 15 min', async () => {
+		api().post('/api/events').reply(...throttled('3600'));
+		const r = await sendOperation(fake.ctx, 'event.create', eventBody(), settings());
+		expect(time.waits).toEqual([]);
+		expect(r.ok).toBe(false);
+		if (r.ok) return;
+		expect(r.attempts).toBe(1);
+		expect(r.error).toMatchObject({ status: 429, code: 'retry_after_beyond_ceiling' });
+		expect(r.error.message).toBe(
+			'Klaviyo POST /api/events answered 429 with Retry-After 3600 s, beyond the 15 min ceiling (MAX_RETRY_AFTER_MS); not retried',
+		);
+	});
+
+	it('a 429 holds the whole endpoint: the next request waits for Retry-After instead of earning a 429', async () => {
+		const sentAt: number[] = [];
+		const start = time.now();
+		api()
+			.post('/api/data-privacy-deletion-jobs')
+			.reply(function () {
+				sentAt.push(time.now() - start);
+				return throttled('10');
+			})
+			.post('/api/data-privacy-deletion-jobs')
+			.reply(function () {
+				sentAt.push(time.now() - start);
+				return [202];
+			});
+		const first = await sendOperation(fake.ctx, 'dataPrivacy.deleteProfile', deletion, { ...settings(), maxAttempts: 1 });
+		expect(first.ok).toBe(false);
+		// another item (or another execution of this n8n) right after: held by the shared limiter
+		const second = await sendOperation(fake.ctx, 'dataPrivacy.deleteProfile', deletion, settings());
+		expect(second).toMatchObject({ ok: true, attempts: 1, totalWaitMs: 10_000 });
+		expect(sentAt).toEqual([0, 10_000]);
+	});
+
+	it('a request that reserved a slot before the 429 arrived reserves again instead of sending into it', async () => {
+		const sentAt: number[] = [];
+		const start = time.now();
+		api()
+			.post('/api/data-privacy-deletion-jobs')
+			.times(4)
+			.reply(function () {
+				sentAt.push(time.now() - start);
+				return [202];
+			});
+		// fill the 3/s burst, so the 4th request has to wait for a slot
+		for (let i = 0; i < 3; i++) await sendOperation(fake.ctx, 'dataPrivacy.deleteProfile', deletion, settings());
+		let pausedMeanwhile = false;
+		const sleep = async (ms: number) => {
+			await time.sleep(ms);
+			if (!pausedMeanwhile) {
+				// while it sleeps, another request of this account and endpoint receives 429, Retry-After 10
+				pausedMeanwhile = true;
+				sharedLimiter().observe({ 'Retry-After': '10' }, 429);
+			}
+		};
+		const r = await sendOperation(fake.ctx, 'dataPrivacy.deleteProfile', deletion, { ...settings(), sleep });
+		expect(r).toMatchObject({ ok: true, attempts: 1 });
+		expect(time.waits).toEqual([1000, 10_000]);
+		expect(sentAt).toEqual([0, 0, 0, 11_000]);
+	});
+
+	it.each([6, 1])('a pause beyond the ceiling fails waiting requests without sending them (Max Attempts %i)', async (maxAttempts) => {
+		sharedLimiter().observe({ 'Retry-After': '3600' }, 429);
+		const r = await sendOperation(fake.ctx, 'dataPrivacy.deleteProfile', deletion, { ...settings(), maxAttempts });
+		expect(fake.sent).toHaveLength(0);
+		expect(time.waits).toEqual([]);
+		expect(r.ok).toBe(false);
+		if (r.ok) return;
+		expect(r.attempts).toBe(0);
+		expect(r.error).toMatchObject({ status: 429, code: 'retry_after_beyond_ceiling' });
+		expect(r.error.message).toBe(
+			'Klaviyo POST /api/data-privacy-deletion-jobs not sent: the endpoint is paused for 3600 s by an earlier 429 (Retry-After), beyond the 15 min ceiling (MAX_RETRY_AFTER_MS)',
+		);
+	});
+
+	it('Retry-After 0 is retried after the floor, repeatedly, without pausing other requests', async () => {
+		api().post('/api/events').times(2).reply(...throttled('0')).post('/api/events').times(2).reply(202);
+		const r = await sendOperation(fake.ctx, 'event.create', eventBody(), settings());
+		expect(r).toMatchObject({ ok: true, attempts: 3 });
+		expect(time.waits).toEqual([250, 250]);
+		const other = await sendOperation(fake.ctx, 'event.create', eventBody(), settings());
+		expect(other).toMatchObject({ ok: true, attempts: 1, totalWaitMs: 0 });
 	});
 });
 

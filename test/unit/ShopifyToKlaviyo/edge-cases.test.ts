@@ -75,7 +75,8 @@ describe('order money', () => {
 	it('150 line items: exact totals, 151 events, all valid', () => {
 		const line_items = Array.from({ length: 150 }, (_, i) => ({ id: 1000 + i, sku: `SKU-${i}`, name: `Item ${i}`, price: '0.10', quantity: 1 }));
 		const order = { ...blueprint(), total_price: '15.00', line_items };
-		const { requests } = mapDelivery(delivery('orders/create', order));
+		// single events up to the Bulk Ordered Product threshold (big-order.test.ts covers the bulk path)
+		const { requests } = mapDelivery(delivery('orders/create', order), { bulkOrderedProductAbove: 150 });
 		expect(requests).toHaveLength(151);
 		expect(attrs(requests[0]).properties.ItemCount).toBe(150);
 		expect(new Set(requests.map((r) => attrs(r).unique_id)).size).toBe(151);

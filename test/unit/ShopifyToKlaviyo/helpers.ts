@@ -15,6 +15,7 @@ export const SCHEMA_BY_OPERATION: Partial<Record<KlaviyoOperation, string>> = {
 	'dataPrivacy.deleteProfile': 'DataPrivacyCreateDeletionJobQuery',
 	// Same body, the profile named by external_id; the Klaviyo node sends it with the profile id instead.
 	'dataPrivacy.deleteProfileByExternalId': 'DataPrivacyCreateDeletionJobQuery',
+	'bulk.createEvents': 'EventsBulkCreateJob',
 };
 
 /** Every body we produce must validate against Klaviyo's OpenAPI schema of its endpoint. */
@@ -68,4 +69,22 @@ export function newestApiVersion(): string {
 export function example(version: string, topic: string): Record<string, unknown> {
 	const file = path.join(SCHEMAS_ROOT, 'metadatas', version, `${topic}.json`);
 	return (JSON.parse(fs.readFileSync(file, 'utf8')) as { response: Record<string, unknown> }).response;
+}
+
+/** The blueprint order with `n` line items (ids above 2^53, as strings), total = line sum. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function bigOrder(n: number): Record<string, any> {
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any
+	const base = fixture('order-blueprint.json') as Record<string, any>;
+	const template = base.line_items[0] as Record<string, unknown>;
+	const line_items = Array.from({ length: n }, (_, i) => ({
+		...template,
+		id: `${9007199254740993n + BigInt(i)}`,
+		sku: `SKU-${i}`,
+		name: `Product ${i}`,
+		price: '2.50',
+		quantity: 1 + (i % 3),
+	}));
+	const totalCents = line_items.reduce((sum, l) => sum + 250 * l.quantity, 0);
+	return { ...base, line_items, total_price: (totalCents / 100).toFixed(2) };
 }

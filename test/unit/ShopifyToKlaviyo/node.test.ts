@@ -72,6 +72,19 @@ describe('ShopifyToKlaviyo node', () => {
 		expect(Object.keys(attrs(requests[0].json as unknown as KlaviyoRequestItem).properties)).not.toContain('Sales Channel');
 	});
 
+	it('Bulk Ordered Product Events Above: the parameter reaches the mapping (default 50)', async () => {
+		const input = items(delivery('orders/create', fixture('order-blueprint.json')));
+		const lines = (fixture('order-blueprint.json').line_items as unknown[]).length;
+		const [byDefault] = await node.execute.call(fakeContext(input, {}));
+		expect(byDefault.map((r) => (r.json as unknown as KlaviyoRequestItem).operation)).toEqual(new Array(lines + 1).fill('event.create'));
+		const [bulk] = await node.execute.call(fakeContext(input, { bulkOrderedProductAbove: lines - 1 }));
+		expect(bulk.map((r) => (r.json as unknown as KlaviyoRequestItem).operation)).toEqual(['event.create', 'bulk.createEvents']);
+		expect(bulk[1].pairedItem).toEqual({ item: 0 });
+		expectValid(bulk.map((r) => r.json as unknown as KlaviyoRequestItem));
+		const param = node.description.properties.find((p) => p.name === 'bulkOrderedProductAbove');
+		expect(param).toMatchObject({ type: 'number', default: 50 });
+	});
+
 	it('accepts a bare Shopify payload with the Topic parameter', async () => {
 		const ctx = fakeContext(items(fixture('customer-blueprint.json')), { topic: 'customers/update' });
 		const [requests] = await node.execute.call(ctx);
@@ -110,7 +123,7 @@ describe('ShopifyToKlaviyo node', () => {
 
 	it('Object State: one item per mapped delivery with its object key and time (epoch ms and UTC), none for skipped deliveries', async () => {
 		// the blueprint order has no updated_at: derive one (an order without it has no comparable state)
-		const order = { ...fixture('order-blueprint.json'), updated_at: '2023-01-02T10:00:00-05:00' };
+		const order: Record<string, unknown> = { ...fixture('order-blueprint.json'), updated_at: '2023-01-02T10:00:00-05:00' };
 		const d = { ...delivery('orders/create', order), receivedAt: '2026-12-06T10:00:00.000Z' };
 		const ctx = fakeContext(items(d, delivery('customers/delete', { id: 1 })), {});
 		const [requests, , , states] = await node.execute.call(ctx);

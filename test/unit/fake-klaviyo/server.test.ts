@@ -9,6 +9,8 @@ const { createFakeKlaviyo } = require('../../fake-klaviyo/server');
 
 type Fake = {
 	start(port?: number): Promise<{ port: number; url: string }>;
+	readonly requestLog: Array<Record<string, any>>;
+	earlyRetries(): Array<Record<string, any>>;
 	stop(): Promise<void>;
 	reset(): void;
 	setFaults(rules: unknown): unknown;
@@ -310,6 +312,37 @@ describe('fake Klaviyo', () => {
 			expect((await client.get('/api/profile-bulk-import-jobs/nope/')).status).toBe(404);
 		});
 
+		it('profile-bulk-import-jobs: 2 of 10 failed, listed by GET …/import-errors (cursor pages)', async () => {
+			const profiles = Array.from({ length: 10 }, (_, i) =>
+				profile(i === 3 ? { email: 'not-an-email' } : i === 7 ? { phone_number: '+1555' } : { email: `p${i}@example.com` }).data,
+			);
+			const r = await client.post('/api/profile-bulk-import-jobs/', { data: { type: 'profile-bulk-import-job', attributes: { profiles: { data: profiles } } } });
+			const id = r.data.data.id;
+			const job = await client.get(`/api/profile-bulk-import-jobs/${id}`);
+			expect(job.data.data.attributes).toMatchObject({ status: 'complete', total_count: 10, completed_count: 8, failed_count: 2 });
+			const all = await client.get(`/api/profile-bulk-import-jobs/${id}/import-errors`);
+			expect(all.status).toBe(200);
+			expect(all.data.links.next).toBeUndefined();
+			expect(all.data.data).toHaveLength(2);
+			expect(all.data.data[0]).toMatchObject({
+				type: 'import-error',
+				attributes: {
+					code: 'invalid',
+					detail: 'Invalid email address.',
+					source: { pointer: '/data/attributes/profiles/data/3/attributes/email' },
+					original_payload: profiles[3],
+				},
+			});
+			expect(all.data.data[1].attributes.source.pointer).toBe('/data/attributes/profiles/data/7/attributes/phone_number');
+			const first = await client.get(`/api/profile-bulk-import-jobs/${id}/import-errors/`, { params: { 'page[size]': 1 } });
+			expect(first.data.data).toHaveLength(1);
+			const next = await client.get(first.data.links.next);
+			expect(next.data.data.map((e: any) => e.attributes.original_payload)).toEqual([profiles[7]]);
+			expect(next.data.links.next).toBeUndefined();
+			expect((await client.get(`/api/profile-bulk-import-jobs/${id}/import-errors`, { params: { 'page[size]': 101 } })).status).toBe(400);
+			expect((await client.get('/api/profile-bulk-import-jobs/nope/import-errors')).status).toBe(404);
+		});
+
 		it('subscription create/delete jobs: 202 empty', async () => {
 			const body = (type: string, consent: string) => ({
 				data: {
@@ -501,6 +534,97 @@ describe('fake Klaviyo', () => {
 			expect((await axios.get(`${url}/__admin/faults`)).data[0]).toMatchObject({ hits: 1 });
 			await axios.delete(`${url}/__admin/faults`);
 			expect((await client.get('/api/accounts/')).status).toBe(200);
+		});
+
+		it('time-windowed 429: every matching request within N s gets 429 with the seconds left as Retry-After', async () => {
+			fake.setFaults([{ path: '/api/events', status: 429, windowSeconds: 1 }]);
+			const body = event({ unique_id: 'w1' });
+			const first = await client.post('/api/events/', body);
+			expect(first.status).toBe(429);
+			expect(first.headers['retry-after']).toBe('1');
+			expect(first.data.errors[0]).toMatchObject({ code: 'throttled' });
+			const early = await client.post('/api/events/', body); // a retry that ignores Retry-After
+			expect(early.status).toBe(429);
+			expect((await client.get('/api/accounts/')).status).toBe(200); // other paths are not affected
+			await new Promise((r) => setTimeout(r, 1050));
+			const late = await client.post('/api/events/', body);
+			expect(late.status).toBe(202);
+			expect(fake.state.events).toHaveLength(1);
+			expect(fake.state.requests['POST /api/events']).toEqual({ 202: 1, 429: 2 });
+			// the window closed for good: further requests pass
+			expect((await client.post('/api/events/', event({ unique_id: 'w2' }))).status).toBe(202);
+		});
+
+		it('time-windowed fault with its own Retry-After, opened at install time', async () => {
+			fake.setFaults([{ path: '/api/profile-import', status: 429, windowSeconds: 0.3, retryAfter: 7, windowFrom: 'install' }]);
+			const r = await client.post('/api/profile-import/', profile({ email: 'w@example.com' }));
+			expect(r.status).toBe(429);
+			expect(r.headers['retry-after']).toBe('7');
+			await new Promise((res) => setTimeout(res, 320));
+			expect((await client.post('/api/profile-import/', profile({ email: 'w@example.com' }))).status).toBe(201);
+		});
+
+		it('records every request with its arrival time, answer and Retry-After, and finds retries earlier than Retry-After', async () => {
+			fake.setFaults([{ path: '/api/events', status: 429, retryAfter: 1, count: 2 }]);
+			const body = event({ unique_id: 'log-1' });
+			const t0 = Date.now();
+			expect((await client.post('/api/events/', body)).status).toBe(429);
+			expect((await client.post('/api/events/', body)).status).toBe(429); // too early
+			await new Promise((r) => setTimeout(r, 1020));
+			expect((await client.post('/api/events/', body)).status).toBe(202); // waited long enough
+			await client.post('/api/events/', event({ unique_id: 'log-2' }));
+			const log = (fake as any).requestLog as Array<Record<string, any>>;
+			expect(log.map((e) => [e.seq, e.status, e.retryAfter, e.fault])).toEqual([
+				[1, 429, 1, 'fault-1'],
+				[2, 429, 1, 'fault-1'],
+				[3, 202, undefined, undefined],
+				[4, 202, undefined, undefined],
+			]);
+			expect(log[0]).toMatchObject({ method: 'POST', path: '/api/events/', route: 'POST /api/events' });
+			expect(log[0].at).toBeGreaterThanOrEqual(t0);
+			expect(log[2].at - log[1].at).toBeGreaterThanOrEqual(1000);
+			expect(log[0].bodySha).toBe(log[2].bodySha);
+			expect(log[3].bodySha).not.toBe(log[0].bodySha);
+			expect(JSON.stringify(log)).not.toContain('ada@example.com'); // no body, no PII
+			const early = (fake as any).earlyRetries() as Array<Record<string, any>>;
+			expect(early).toHaveLength(1);
+			expect(early[0]).toMatchObject({ seq: 2, after: 1, retryAfter: 1 });
+			expect(early[0].earlyByMs).toBeGreaterThan(900);
+			const admin = (await axios.get(`${url}/__admin/early-retries`)).data;
+			expect(admin.count).toBe(1);
+			expect((await axios.get(`${url}/__admin/requests`)).data.count).toBe(4);
+			fake.reset();
+			expect((fake as any).requestLog).toEqual([]);
+		});
+
+		it('the rate limiter\'s own 429s are logged with their Retry-After', async () => {
+			const s = await startFake({ rateLimitScale: 1 / 350 }); // events: 1/s
+			try {
+				expect((await s.client.post('/api/events/', event({ unique_id: 'a' }))).status).toBe(202);
+				const r = await s.client.post('/api/events/', event({ unique_id: 'b' }));
+				expect(r.status).toBe(429);
+				const log = s.fake.requestLog as Array<Record<string, any>>;
+				expect(log[1]).toMatchObject({ status: 429, retryAfter: Number(r.headers['retry-after']) });
+			} finally {
+				await s.fake.stop();
+			}
+		});
+
+		it.each<number | string>([500, 'reset', 'timeout'])('afterStore %s: the request is stored, then its answer is lost; the retry creates nothing twice', async (afterStore) => {
+			fake.setFaults([{ path: '/api/events', afterStore, hangMs: 200, count: 1 }]);
+			const body = event({ unique_id: 'lost-1' });
+			if (afterStore === 500) {
+				const r = await client.post('/api/events/', body);
+				expect(r.status).toBe(500);
+			} else {
+				await expect(client.post('/api/events/', body, { timeout: afterStore === 'timeout' ? 100 : 0 })).rejects.toBeDefined();
+			}
+			expect(fake.state.events).toHaveLength(1); // stored although the client saw a failure
+			expect((await client.post('/api/events/', body)).status).toBe(202); // the retry
+			expect(fake.state.events).toHaveLength(1);
+			expect(fake.state.duplicatesDropped).toBe(1);
+			expect(fake.state.requests['POST /api/events']).toEqual({ [`lost-${afterStore}`]: 1, 202: 1 });
+			expect((fake as any).requestLog[0]).toMatchObject({ status: `lost-${afterStore}`, storedStatus: 202, fault: 'fault-1' });
 		});
 
 		it('faults from options', async () => {

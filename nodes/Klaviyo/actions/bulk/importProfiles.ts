@@ -14,6 +14,11 @@ import {
 } from '../common';
 import { buildProfileResource, profileFields } from '../fields';
 import { chunk } from './chunk';
+import type { ImportError } from './importErrors';
+import { attributeImportErrors, parseImportErrorsPage, singleProfilePointer } from './importErrors';
+import type { FailureInfo } from '../../transport/errors';
+import { fieldFromPointer } from '../../transport/errors';
+import type { NodeSettings } from '../common';
 
 const displayOptions = { show: { resource: ['bulk'], operation: ['importProfiles'] } };
 
@@ -60,7 +65,8 @@ export const description: INodeProperties[] = [
 		name: 'waitForCompletion',
 		type: 'boolean',
 		default: true,
-		description: 'Whether to poll each job until it is complete, failed or cancelled',
+		description:
+			'Whether to poll each job until it is complete or cancelled. Profiles a completed job rejected (its import errors) then go to the error output, the others succeed. Needs the profiles:read and lists:read scopes.',
 		displayOptions,
 	},
 	{
@@ -84,6 +90,65 @@ export const description: INodeProperties[] = [
 
 const FINAL_STATUSES = new Set(['complete', 'failed', 'cancelled']);
 
+/** Import errors are read 100 per page (Klaviyo's maximum), at most this many pages per job. */
+const IMPORT_ERRORS_PAGE_SIZE = 100;
+const MAX_IMPORT_ERROR_PAGES = 101;
+
+/**
+ * GET /api/profile-bulk-import-jobs/{id}/import-errors, every page. `complete: false` when a page
+ * could not be read (the reason is in `problem`).
+ */
+async function fetchImportErrors(
+	ctx: IExecuteFunctions,
+	jobId: string,
+	settings: NodeSettings,
+): Promise<{ errors: ImportError[]; complete: boolean; problem?: string; attempts: number; totalWaitMs: number }> {
+	const errors: ImportError[] = [];
+	let attempts = 0;
+	let totalWaitMs = 0;
+	let cursor: string | undefined;
+	for (let page = 0; page < MAX_IMPORT_ERROR_PAGES; page++) {
+		const qs: IDataObject = { 'page[size]': IMPORT_ERRORS_PAGE_SIZE };
+		if (cursor) qs['page[cursor]'] = cursor;
+		const result = await sendRequest(
+			ctx,
+			{
+				method: 'GET',
+				path: fillPath('/api/profile-bulk-import-jobs/{id}/import-errors', { id: jobId }),
+				endpoint: 'GET /api/profile-bulk-import-jobs/{id}/import-errors',
+				qs,
+			},
+			settings,
+		);
+		attempts += result.attempts;
+		totalWaitMs += result.totalWaitMs;
+		if (!result.ok) {
+			const hint = result.error.hint ? ` (${result.error.hint})` : '';
+			return { errors, complete: false, problem: `reading its import errors failed: ${result.error.message}${hint}`, attempts, totalWaitMs };
+		}
+		const parsed = parseImportErrorsPage(result.response);
+		errors.push(...parsed.errors);
+		if (!parsed.nextCursor) return { errors, complete: true, attempts, totalWaitMs };
+		cursor = parsed.nextCursor;
+	}
+	return { errors, complete: false, problem: `more than ${MAX_IMPORT_ERROR_PAGES} pages of import errors`, attempts, totalWaitMs };
+}
+
+/** The dead-letter error of one profile Klaviyo's import job rejected: names the field. */
+function importFailure(jobId: string, error: ImportError): FailureInfo {
+	const pointer = singleProfilePointer(error.pointer);
+	const field = fieldFromPointer(pointer);
+	const detail = error.detail ?? error.title;
+	const info: FailureInfo = {
+		message: `Klaviyo profile import job ${jobId} rejected this profile${field ? ` (field "${field}")` : ''}${detail ? `: ${detail}` : ''}`,
+		hint: field ? `Klaviyo rejected the field "${field}"` : 'Klaviyo rejected the profile',
+	};
+	if (error.code) info.code = error.code;
+	if (detail) info.detail = detail;
+	if (pointer) info.pointer = pointer;
+	return info;
+}
+
 function jobAttributes(response: unknown): IDataObject {
 	const data = (response as { data?: { attributes?: IDataObject } } | undefined)?.data;
 	return data?.attributes ?? {};
@@ -92,7 +157,9 @@ function jobAttributes(response: unknown): IDataObject {
 /**
  * POST /api/profile-bulk-import-jobs with ≤ 10 000 profiles per job, then (optionally) poll
  * GET /api/profile-bulk-import-jobs/{job_id} until complete / failed / cancelled, sleeping between
- * polls, at most Max Polls times.
+ * polls, at most Max Polls times. A job that completes with failed_count > 0: its import errors
+ * (GET …/{id}/import-errors, every page) say which profiles were rejected; exactly those go to the
+ * error output as single-profile dead letters naming the field, the rest succeed.
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
@@ -152,6 +219,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const notes = [`import job ${j + 1}/${jobs.length} (${job.length} profiles)`];
 		let finalResult = result;
 		let failedStatus: string | undefined;
+		/** Profiles of this job (by position) that Klaviyo's import errors name */
+		const rejected = new Map<number, FailureInfo>();
+		/** Set when Klaviyo reported more failures than its import errors identify */
+		let unknownFailure: FailureInfo | undefined;
 		if (result.ok) {
 			const jobId = (result.response as { data?: { id?: string } } | undefined)?.data?.id;
 			let status = String(jobAttributes(result.response).status ?? '');
@@ -197,21 +268,51 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				);
 			}
 			if (status === 'failed' || status === 'cancelled') failedStatus = status;
+			// Partial failure: the job completed, but some profiles were rejected. Those (and only those)
+			// go to the error output; when Klaviyo does not say which they are, every profile it might be
+			// does (a replay of a profile that was imported is a harmless upsert).
+			const failedCount = Number(attrs.failed_count ?? 0);
+			if (!failedStatus && jobId && FINAL_STATUSES.has(status) && failedCount > 0) {
+				const fetched = await fetchImportErrors(this, jobId, settings);
+				finalResult = {
+					...finalResult,
+					attempts: finalResult.attempts + fetched.attempts,
+					totalWaitMs: finalResult.totalWaitMs + fetched.totalWaitMs,
+				};
+				const { byPosition } = attributeImportErrors(
+					job.map((p) => p.resource),
+					fetched.errors,
+				);
+				for (const [position, error] of byPosition) rejected.set(position, importFailure(jobId, error));
+				if (byPosition.size < failedCount) {
+					const why = fetched.complete
+						? `its import errors name only ${byPosition.size} of them`
+						: `${fetched.problem}; ${byPosition.size} of them identified`;
+					unknownFailure = {
+						message: `Klaviyo profile import job ${jobId} reported ${failedCount} failed profiles, but ${why}: this profile may not have been imported`,
+						hint: 'replaying it is harmless (profile import is an upsert); see GET /api/profile-bulk-import-jobs/{id}/import-errors',
+					};
+				}
+			}
 		}
-		for (const p of job) {
+		for (let position = 0; position < job.length; position++) {
+			const p = job[position];
 			const json = items[p.index].json ?? {};
 			const passthrough = passthroughOf(json);
-			if (finalResult.ok && !failedStatus) {
+			const rejection = rejected.get(position) ?? unknownFailure;
+			if (finalResult.ok && !failedStatus && !rejection) {
 				out.success(p.index, resultItem({ operation, body, passthrough }, finalResult, notes));
 				continue;
 			}
-			const error = finalResult.ok
-				? {
-						message: `Klaviyo profile import job ended ${failedStatus}`,
-						status: finalResult.status,
-						hint: 'see the import job errors in Klaviyo (GET /api/profile-bulk-import-jobs/{id}/import-errors)',
-					}
-				: finalResult.error;
+			const error = rejection
+				? rejection
+				: finalResult.ok
+					? {
+							message: `Klaviyo profile import job ended ${failedStatus}`,
+							status: finalResult.status,
+							hint: 'see the import job errors in Klaviyo (GET /api/profile-bulk-import-jobs/{id}/import-errors)',
+						}
+					: finalResult.error;
 			out.failure(
 				p.index,
 				deadLetter(
