@@ -91,15 +91,26 @@ async function deadLetters() {
 	return rows;
 }
 
-/** Wait until a workflow has at least `count` executions and all of them have finished. */
+/** The sync workflow's id (n8n gave it a new one on import, as the editor's import does). */
+const SYNC = () => stack().syncWorkflowId;
+
+/**
+ * Executions started by Shopify deliveries (mode "webhook"): the sync workflow also runs its replay
+ * schedule, its on-publish step and one execution per replayed letter, which are not deliveries.
+ */
+async function deliveryExecutions(workflowId = SYNC()) {
+	return (await executions(workflowId)).filter((e) => e.mode === 'webhook');
+}
+
+/** Wait until the sync has at least `count` delivery executions and all of them have finished. */
 async function settledExecutions(workflowId, count, { timeoutMs = 90000 } = {}) {
 	return waitFor(
 		async () => {
-			const ex = await executions(workflowId);
+			const ex = await deliveryExecutions(workflowId);
 			return ex.length >= count && ex.every((e) => e.stoppedAt) ? ex : false;
 		},
 		{ what: `${count} finished execution(s) of ${workflowId}`, timeoutMs },
 	);
 }
 
-module.exports = { stack, sign, deliver, n8nApi, executions, klaviyoState, klaviyoReset, waitFor, sleep, deadLetters, settledExecutions };
+module.exports = { SYNC, deliveryExecutions, stack, sign, deliver, n8nApi, executions, klaviyoState, klaviyoReset, waitFor, sleep, deadLetters, settledExecutions };

@@ -7,11 +7,10 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const axios = require('axios');
-const { stack, deliver, executions, klaviyoState, klaviyoReset, waitFor, sleep, deadLetters, settledExecutions } = require('./helpers');
+const { SYNC, deliveryExecutions, stack, deliver, executions, klaviyoState, klaviyoReset, waitFor, sleep, deadLetters, settledExecutions } = require('./helpers');
 const { replay } = require('../../scripts/replay');
 
 const fixture = (name) => JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'shopify', name), 'utf8'));
-const SYNC = 'ShopifyKlaviyo01';
 
 async function faults(rules) {
 	await axios.post(`${stack().klaviyoUrl}/__admin/faults`, rules);
@@ -26,24 +25,24 @@ describe('sync workflow in real n8n', () => {
 	});
 
 	it('a forged delivery gets 401 and starts no execution', async () => {
-		const before = (await executions(SYNC)).length;
+		const before = (await deliveryExecutions()).length;
 		const res = await deliver('orders/create', fixture('order-blueprint.json'), { secret: 'not-the-secret' });
 		expect(res.status).toBe(401);
 		expect(JSON.stringify(res.data)).not.toContain(stack().secret);
 		const missing = await deliver('orders/create', fixture('order-blueprint.json'), { headers: { 'x-shopify-hmac-sha256': undefined } });
 		expect(missing.status).toBe(401);
 		await sleep(1500);
-		expect((await executions(SYNC)).length).toBe(before);
+		expect((await deliveryExecutions()).length).toBe(before);
 		expect((await klaviyoState()).events).toHaveLength(0);
 	});
 
 	it('a signed delivery starts exactly one execution carrying the delivery metadata', async () => {
-		const before = (await executions(SYNC)).length;
+		const before = (await deliveryExecutions()).length;
 		const order = { ...fixture('order-blueprint.json'), id: 820982911946154508 };
 		const raw = JSON.stringify(order).replace('"id":820982911946154500', '"id":820982911946154508');
 		const res = await deliver('orders/create', null, { raw, eventId: 'evt-e2e-1' });
 		expect(res.status).toBe(200);
-		const ex = await settledExecutions(SYNC, before + 1);
+		const ex = await settledExecutions(SYNC(), before + 1);
 		expect(ex).toHaveLength(before + 1);
 		const full = await axios.get(`${stack().baseUrl}/api/v1/executions/${ex[0].id}`, {
 			headers: { 'X-N8N-API-KEY': stack().apiKey },
@@ -88,14 +87,14 @@ describe('sync workflow in real n8n', () => {
 			['orders/updated', cancelled, 'evt-o3'],
 			['refunds/create', refundCreated, 'evt-r1'],
 		];
-		const before = (await executions(SYNC)).length;
+		const before = (await deliveryExecutions()).length;
 		for (let round = 0; round < 3; round++) {
 			for (const [topic, payload, eventId] of deliveries) {
 				const res = await deliver(topic, payload, { eventId });
 				expect(res.status).toBe(200);
 			}
 		}
-		const ex = await settledExecutions(SYNC, before + deliveries.length * 3);
+		const ex = await settledExecutions(SYNC(), before + deliveries.length * 3);
 		expect(ex.slice(0, deliveries.length * 3).map((e) => e.status)).toEqual(Array(deliveries.length * 3).fill('success'));
 		const state = await klaviyoState();
 		const uniqueIds = state.events.map((e) => e.unique_id).sort();
@@ -122,9 +121,9 @@ describe('sync workflow in real n8n', () => {
 			{ path: '/api/events', status: 503, every: 3 },
 		]);
 		const order = { ...fixture('order-blueprint.json'), id: 700000000001, name: '#3001' };
-		const before = (await executions(SYNC)).length;
+		const before = (await deliveryExecutions()).length;
 		expect((await deliver('orders/create', order, { eventId: 'evt-storm' })).status).toBe(200);
-		await settledExecutions(SYNC, before + 1);
+		await settledExecutions(SYNC(), before + 1);
 		const state = await klaviyoState();
 		expect(state.events.map((e) => e.unique_id).sort()).toEqual(
 			[`shopify:order:${order.id}:placed`, ...order.line_items.map((li) => `shopify:order:${order.id}:line:${li.id}`)].sort(),
@@ -136,9 +135,9 @@ describe('sync workflow in real n8n', () => {
 	it('a permanent 400 lands in the dead-letter table with its request; after the fault is cleared a replay delivers it exactly once', async () => {
 		await faults([{ path: '/api/events', status: 400, matchBody: 'Placed Order' }]);
 		const order = { ...fixture('order-blueprint.json'), id: 600000000001, name: '#2001' };
-		const before = (await executions(SYNC)).length;
+		const before = (await deliveryExecutions()).length;
 		expect((await deliver('orders/create', order, { eventId: 'evt-dlq' })).status).toBe(200);
-		await settledExecutions(SYNC, before + 1);
+		await settledExecutions(SYNC(), before + 1);
 		const letters = await waitFor(
 			async () => {
 				const rows = (await deadLetters()).filter((r) => r.letterId.includes(`shopify:order:${order.id}:placed`));
@@ -157,16 +156,16 @@ describe('sync workflow in real n8n', () => {
 
 		// reported twice → still one row
 		expect((await deliver('orders/create', order, { eventId: 'evt-dlq' })).status).toBe(200);
-		await settledExecutions(SYNC, before + 2);
+		await settledExecutions(SYNC(), before + 2);
 		await sleep(1000);
 		expect((await deadLetters()).filter((r) => r.letterId === letter.letterId)).toHaveLength(1);
 
 		await axios.delete(`${stack().klaviyoUrl}/__admin/faults`);
 		const s = stack();
-		const { rows } = await replay({ baseUrl: s.baseUrl, apiKey: s.apiKey, replayToken: s.replayToken, log: () => {} });
+		const { rows } = await replay({ baseUrl: s.baseUrl, apiKey: s.apiKey, log: () => {} });
 		expect(rows.find((r) => r.letterId === letter.letterId).status).toBe('done');
 		// replaying again sends nothing new: Klaviyo keeps one event per unique_id
-		await replay({ baseUrl: s.baseUrl, apiKey: s.apiKey, replayToken: s.replayToken, log: () => {} });
+		await replay({ baseUrl: s.baseUrl, apiKey: s.apiKey, log: () => {} });
 		const placed = (await klaviyoState()).events.filter((e) => e.unique_id === `shopify:order:${order.id}:placed`);
 		expect(placed).toHaveLength(1);
 	});
