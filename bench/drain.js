@@ -22,7 +22,6 @@
  */
 const c = require('./lib/common');
 
-const SYNC_ID = 'ShopifyKlaviyo01';
 
 /** Our events are identified by the mapper's unique_id. */
 const OURS = {
@@ -143,7 +142,7 @@ async function run({
 		const r = await c.withStack({ name: 'bench-drain', port, klaviyoPort: port + 1, n8nEnv, klaviyoArgs }, async (stack) => {
 			const info = stack.info;
 			const out = await drain(info, { orders, concurrency, flow: { url: info.webhookUrl, ...OURS }, scale });
-			out.failedExecutions = await c.executionCount(info, SYNC_ID, 'error').catch(() => null);
+			out.failedExecutions = await c.executionCount(info, info.syncWorkflowId, 'error').catch(() => null);
 			return out;
 		});
 		runs.push({ flow: 'ours (shipped sync workflow)', settings: name, n8nEnv, ...r });

@@ -19,7 +19,6 @@
 const c = require('./lib/common');
 const { drain, summaryLine, OURS } = require('./drain');
 
-const SYNC_ID = 'ShopifyKlaviyo01';
 
 function modeOf(name) {
 	if (name === 'main') return { mode: 'main', workers: 0 };
@@ -51,7 +50,7 @@ async function run({
 			const pids = [info.pids.n8n, ...(info.workers || []).map((w) => w.pid)];
 			c.log(`  ${name}: drain of ${orders} orders (real limits)`);
 			const d = await drain(info, { orders, concurrency: 50, flow: { url: info.webhookUrl, ...OURS }, pids });
-			d.failedExecutions = await c.executionCount(info, SYNC_ID, 'error').catch(() => null);
+			d.failedExecutions = await c.executionCount(info, info.syncWorkflowId, 'error').catch(() => null);
 			c.log(`  → ${summaryLine(d)}`);
 			await c.fake.config(info.klaviyoUrl, { rateLimits: false });
 			const cells = [];

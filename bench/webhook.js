@@ -19,7 +19,6 @@
  */
 const c = require('./lib/common');
 
-const SYNC_ID = 'ShopifyKlaviyo01';
 
 async function cellPair(info, concurrency, { seconds, warmup, base }) {
 	let i = 0;
@@ -74,7 +73,7 @@ async function run({
 					out.push(cell);
 					c.log(`  → ${conc} concurrent: bare ${cell.bare.rps} req/s, ours ${cell.ours.rps} req/s (${cell.ratio}×)`);
 				}
-				const failedSync = await c.executionCount(info, SYNC_ID, 'error').catch(() => null);
+				const failedSync = await c.executionCount(info, info.syncWorkflowId, 'error').catch(() => null);
 				return { cells: out, failedSyncExecutions: failedSync };
 			},
 		);

@@ -29,7 +29,14 @@ const { DEFAULT_OWNER } = require('./lib/n8n');
 
 const ROOT = path.resolve(__dirname, '..');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const WORKFLOW_ID = 'ShopifyKlaviyo01';
+/** The sync's id: n8n gave it a new one on import (kept in the user folder's sync-setup.json). */
+function syncWorkflowIdIn(userFolder) {
+	const file = path.join(userFolder, 'sync-setup.json');
+	const state = require('node:fs').existsSync(file) ? JSON.parse(require('node:fs').readFileSync(file, 'utf8')) : {};
+	const wf = state.workflows && state.workflows['shopify-to-klaviyo.json'];
+	if (!wf) throw new ScreenshotError(`no ${file}: start n8n with npm start first`);
+	return wf.id;
+}
 const DEFAULT_OUT = path.join(ROOT, 'docs', 'images', 'sync-workflow.png');
 const STACK = { name: 'screenshot', port: 5720, klaviyoPort: 5721 };
 const VIEWPORT = { width: 1600, height: 900 };
@@ -151,7 +158,7 @@ async function dismissPopups(page) {
 	}
 }
 
-async function capture({ baseUrl, out, executablePath, owner, scale = DEFAULT_SCALE }) {
+async function capture({ baseUrl, workflowId, out, executablePath, owner, scale = DEFAULT_SCALE }) {
 	const { chromium } = require('playwright-core');
 	const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
 	try {
@@ -182,8 +189,8 @@ async function capture({ baseUrl, out, executablePath, owner, scale = DEFAULT_SC
 			throw new ScreenshotError(`could not sign in to ${baseUrl} as ${owner.email} (N8N_OWNER_EMAIL / N8N_OWNER_PASSWORD in .env?)`);
 		}
 
-		say(`opening /workflow/${WORKFLOW_ID}…`);
-		await page.goto(`${baseUrl}/workflow/${WORKFLOW_ID}`, { waitUntil: 'domcontentloaded' });
+		say(`opening /workflow/${workflowId}…`);
+		await page.goto(`${baseUrl}/workflow/${workflowId}`, { waitUntil: 'domcontentloaded' });
 		await waitForCanvas(page);
 		await dismissPopups(page);
 		await page.locator('[data-test-id="zoom-to-fit"]').click();
@@ -208,7 +215,7 @@ async function main() {
 	if (opts.baseUrl) {
 		const { env: cfg } = loadEnv(ROOT);
 		const owner = { email: cfg.N8N_OWNER_EMAIL || DEFAULT_OWNER.email, password: cfg.N8N_OWNER_PASSWORD || DEFAULT_OWNER.password };
-		await capture({ baseUrl: opts.baseUrl, out: opts.out, executablePath, owner, scale: opts.scale });
+		await capture({ baseUrl: opts.baseUrl, workflowId: syncWorkflowIdIn(path.resolve(ROOT, loadEnv(ROOT).env.N8N_DATA_DIR || '.n8n-data')), out: opts.out, executablePath, owner, scale: opts.scale });
 	} else {
 		ensureBuilt();
 		const { startStack, STATE_DIR } = require('../test/e2e/stack');
@@ -218,7 +225,7 @@ async function main() {
 		try {
 			say(`starting the local stack on ports ${STACK.port}/${STACK.klaviyoPort}…`);
 			stack = await startStack(STACK);
-			await capture({ baseUrl: `http://localhost:${STACK.port}`, out: opts.out, executablePath, owner: DEFAULT_OWNER, scale: opts.scale });
+			await capture({ baseUrl: `http://localhost:${STACK.port}`, workflowId: stack.info.syncWorkflowId, out: opts.out, executablePath, owner: DEFAULT_OWNER, scale: opts.scale });
 			ok = true;
 		} finally {
 			if (stack) {

@@ -15,8 +15,8 @@ const axios = require('axios');
 const { stack, deliver, n8nApi, klaviyoState, klaviyoReset, waitFor, sleep, deadLetters } = require('./helpers');
 const { replay } = require('../../scripts/replay');
 
-const SYNC = 'ShopifyKlaviyo01';
-const DEAD_LETTERS = 'KlaviyoDeadLet01';
+const SYNC_ID = () => stack().syncWorkflowId;
+const RECOVERY_ID = () => stack().recoveryWorkflowId;
 const ORDERS = 48;
 const order = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'shopify', 'order-blueprint.json'), 'utf8'));
 
@@ -67,7 +67,7 @@ describe('queue mode: a worker dies during a burst', () => {
 		await klaviyoReset();
 		// slow Klaviyo down so executions are in flight when the worker dies
 		await axios.post(`${s.klaviyoUrl}/__admin/config`, { latencyMs: 1500 });
-		const before = new Set((await listAll({ workflowId: SYNC })).map((e) => e.id));
+		const before = new Set((await listAll({ workflowId: SYNC_ID() })).map((e) => e.id));
 
 		const orders = Array.from({ length: ORDERS }, (_, i) => ({ ...order, id: 950000000000 + i, name: `#Q${1000 + i}`, eventId: `evt-queue-kill-${i}` }));
 		let heldAtKill = null;
@@ -124,7 +124,7 @@ describe('queue mode: a worker dies during a burst', () => {
 		const t0 = Date.now();
 		await waitFor(
 			async () => {
-				const open = [...(await listAll({ workflowId: SYNC, status: 'running' })), ...(await listAll({ workflowId: SYNC, status: 'new' }))];
+				const open = [...(await listAll({ workflowId: SYNC_ID(), status: 'running' })), ...(await listAll({ workflowId: SYNC_ID(), status: 'new' }))];
 				if (open.length) return false;
 				// n8n's list leaves out executions the main process still counts as active while they are
 				// "new" (a job the dead worker had taken but not started): ask for the held ones one by one
@@ -139,13 +139,13 @@ describe('queue mode: a worker dies during a burst', () => {
 		say(`all sync executions ended ${Math.round((Date.now() - t0) / 1000)} s after the burst`);
 		// the error workflow runs for the failed ones; give it and a last sweep time to finish
 		await sleep(5000);
-		await waitFor(async () => (await listAll({ workflowId: DEAD_LETTERS, status: 'running' })).length === 0, {
+		await waitFor(async () => (await listAll({ workflowId: RECOVERY_ID(), status: 'running' })).length === 0, {
 			timeoutMs: 120000,
 			intervalMs: 2000,
 			what: 'the dead-letter workflow to finish',
 		});
 
-		const sync = (await listAll({ workflowId: SYNC })).filter((e) => !before.has(e.id));
+		const sync = (await listAll({ workflowId: SYNC_ID() })).filter((e) => !before.has(e.id));
 		const heldStatus = {};
 		for (const id of heldAtKill) {
 			const e = await n8nApi('get', `/executions/${id}`, { includeData: true });
@@ -160,19 +160,20 @@ describe('queue mode: a worker dies during a burst', () => {
 		const missing = [];
 		for (const o of orders) {
 			const inKlaviyo = placed.has(`shopify:order:${o.id}:placed`);
-			const letter = letters.find((r) => r.letterId === `delivery:${s.shop}:orders/create:${o.eventId}`);
-			const letterOk = letter && letter.kind === 'delivery' && JSON.parse(letter.payload).payload.id === o.id;
+			// kept by the recovery workflow while the lost worker's execution was still running
+			const letter = letters.find((r) => r.payload && JSON.parse(r.payload).idempotencyKey === `${s.shop}:orders/create:${o.eventId}`);
+			const letterOk = letter && JSON.parse(letter.payload).payload.id === o.id;
 			if (inKlaviyo) delivered += 1;
 			if (letterOk) deadLettered += 1;
 			if (!inKlaviyo && !letterOk) missing.push(o.name);
 		}
-		const byStatusNow = await byStatus(SYNC);
+		const byStatusNow = await byStatus(SYNC_ID());
 		say(
 			[
 				`${ORDERS} deliveries (${redelivered} re-sent after a non-2xx answer)`,
 				`worker killed holding ${heldAtKill.length} execution(s): ${JSON.stringify(heldStatus)}`,
 				`sync executions of this burst: ${sync.length}; all sync executions by status: ${JSON.stringify(byStatusNow)}`,
-				`dead-letter workflow executions by status: ${JSON.stringify(await byStatus(DEAD_LETTERS))}`,
+				`dead-letter workflow executions by status: ${JSON.stringify(await byStatus(RECOVERY_ID()))}`,
 				`Placed Order in Klaviyo: ${delivered}; delivery dead letters with payload: ${deadLettered}; both: ${delivered + deadLettered - (ORDERS - missing.length)}; neither: ${missing.length}`,
 				`events doubled: ${[...placed.values()].filter((n) => n > 1).length} (Klaviyo dropped ${state.duplicatesDropped} duplicate sends)`,
 			].join('\n  '),
@@ -183,9 +184,11 @@ describe('queue mode: a worker dies during a burst', () => {
 		// n8n's verdict on the lost executions: not success, not stuck
 		for (const id of heldAtKill) expect(['error', 'crashed']).toContain(heldStatus[id].status);
 
+		// the recovery settles every kept delivery: the lost ones become "pending" (never "watching" forever)
+		await waitFor(async () => (await deadLetters()).every((r) => r.status !== 'watching'), { timeoutMs: 180000, intervalMs: 3000, what: 'watching letters to settle' });
 		// the replay closes the loop: every order in Klaviyo exactly once
 		await axios.post(`${s.klaviyoUrl}/__admin/config`, { latencyMs: 0 });
-		await replay({ baseUrl: s.baseUrl, apiKey: s.apiKey, replayToken: s.replayToken, timeoutMs: 240000, log: () => {} });
+		await replay({ baseUrl: s.baseUrl, apiKey: s.apiKey, timeoutMs: 240000, log: () => {} });
 		const after = await klaviyoState();
 		for (const o of orders) expect(after.events.filter((e) => e.unique_id === `shopify:order:${o.id}:placed`)).toHaveLength(1);
 		say(`after the replay: ${ORDERS}/${ORDERS} Placed Order events in Klaviyo, each once`);

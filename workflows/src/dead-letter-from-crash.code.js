@@ -6,6 +6,9 @@ module.exports = function codeNode() {
 	// input items, so the Shopify delivery is not here. Record what we know; the optional recovery
 	// workflow (workflows/shopify-to-klaviyo-recovery.json, needs an n8n API credential) fetches the
 	// execution and fills in the delivery. Without it, the row says where to look.
+	// No payload/request/summary columns here: the recovery workflow may already have kept this
+	// execution's delivery (a lost worker's execution, captured while it was still running) in the same
+	// row, and this upsert must not blank it — it only makes the row ready to replay ("pending").
 	const failure = $input.first().json;
 	const execution = failure.execution || {};
 	const error = execution.error || {};
@@ -17,12 +20,7 @@ module.exports = function codeNode() {
 				letterId: `execution:${id}`,
 				status: 'pending',
 				kind: 'execution',
-				topic: '',
-				idempotencyKey: '',
-				summary: `execution ${id} failed${node ? ` in "${node}"` : ''}: payload not recovered yet (the recovery workflow with an n8n API credential fills it in; else see the execution in n8n)`,
-				payload: '',
-				request: '',
-				error: [error.message, error.description].filter(Boolean).join(' — ') || 'execution failed',
+				error: `execution ${id} failed${node ? ` in "${node}"` : ''}: ${[error.message, error.description].filter(Boolean).join(' — ') || 'execution failed'} (its Shopify delivery is filled in by the optional recovery workflow, which needs an n8n API credential; without it, see the execution in n8n)`,
 				failedNode: node,
 				executionId: id,
 				attempts: 1,
