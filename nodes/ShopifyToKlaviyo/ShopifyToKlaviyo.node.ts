@@ -242,7 +242,8 @@ export class ShopifyToKlaviyo implements INodeType {
 				if (error instanceof MappingError) {
 					// Shopify sent something we cannot map: not a crash. The whole delivery leaves on the
 					// Invalid output with the field named, so it can be dead-lettered, fixed and replayed.
-					const { letter: _letter, ...deliveryJson } = json;
+					const deliveryJson: IDataObject = { ...json };
+					delete deliveryJson.letter;
 					const item: InvalidDeliveryItem = {
 						invalid: true,
 						reason: message,

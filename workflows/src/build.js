@@ -182,39 +182,43 @@ const sync = {
 			options: {},
 		}, { executeOnce: true, onError: 'continueRegularOutput' }),
 		codeNode('Letters and their objects', 'replay-select', [80, 2060]),
-		node('Newer state delivered since?', 'n8n-nodes-base.dataTable', 1.1, [300, 1960], {
+		node('Newer state delivered since?', 'n8n-nodes-base.dataTable', 1.1, [300, 2060], {
 			resource: 'row',
-			operation: 'rowExists',
+			operation: 'get',
 			dataTableId: table(STATE_TABLE),
 			...conditions([['objectKey', 'eq', '={{ $json.objectKey }}'], ['objectUpdatedAtMs', 'gt', '={{ $json.objectUpdatedAtMs }}']]),
+			returnAll: false,
+			limit: 1,
+			options: {},
+		}, { alwaysOutputData: true }),
+		codeNode('Superseded or replay', 'replay-decide', [520, 2060]),
+		node('Superseded?', 'n8n-nodes-base.if', 2.2, [740, 2060], {
+			conditions: {
+				options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+				conditions: [{ id: 'is-superseded', leftValue: '={{ $json.supersededBy }}', rightValue: '', operator: { type: 'string', operation: 'notEmpty', singleValue: true } }],
+				combinator: 'and',
+			},
 			options: {},
 		}),
-		updateRows('Mark superseded', [520, 1960], [['letterId', 'eq', '={{ $json.letterId }}']], {
+		updateRows('Mark superseded', [960, 1960], [['letterId', 'eq', '={{ $json.letterId }}']], {
 			status: 'superseded',
-			error: "={{ 'not replayed: ' + $json.objectKey + ' has been delivered in a newer state than this letter\\'s (' + $json.objectUpdatedAt + ') since' }}",
+			error: "={{ 'not replayed: ' + $json.objectKey + ' was delivered in a newer state (' + $json.supersededBy + ') than this letter\\'s (' + $json.objectUpdatedAt + ') since' }}",
 			lastTriedAt: '={{ $now.toISO() }}',
 		}),
-		node('No newer state', 'n8n-nodes-base.dataTable', 1.1, [300, 2160], {
-			resource: 'row',
-			operation: 'rowNotExists',
-			dataTableId: table(STATE_TABLE),
-			...conditions([['objectKey', 'eq', '={{ $json.objectKey }}'], ['objectUpdatedAtMs', 'gt', '={{ $json.objectUpdatedAtMs }}']]),
-			options: {},
-		}),
-		updateRows('Mark replaying', [520, 2160], [['letterId', 'eq', '={{ $json.letterId }}']], {
+		updateRows('Mark replaying', [960, 2160], [['letterId', 'eq', '={{ $json.letterId }}']], {
 			status: 'replaying',
 			error: '',
 			replays: '={{ $json.replays + 1 }}',
 			lastTriedAt: '={{ $now.toISO() }}',
 		}),
-		node('Replay each letter', 'n8n-nodes-base.executeWorkflow', 1.2, [740, 2160], {
+		node('Replay each letter', 'n8n-nodes-base.executeWorkflow', 1.2, [1180, 2160], {
 			source: 'database',
 			workflowId: { __rl: true, mode: 'id', value: '={{ $workflow.id }}' },
 			mode: 'each',
 			options: { waitForSubWorkflow: true },
 		}, { onError: 'continueErrorOutput' }),
-		updateRows('Mark replayed letters done', [980, 2100], [['status', 'eq', 'replaying']], { status: 'done' }, { executeOnce: true }),
-		updateRows('Mark letter failed', [980, 2280], [['letterId', 'eq', '={{ $json.letterId }}']], {
+		updateRows('Mark replayed letters done', [1400, 2100], [['status', 'eq', 'replaying']], { status: 'done' }, { executeOnce: true }),
+		updateRows('Mark letter failed', [1400, 2280], [['letterId', 'eq', '={{ $json.letterId }}']], {
 			status: 'failed',
 			error: "={{ 'replay crashed: ' + ($json.error && $json.error.message ? $json.error.message : $json.error) }}",
 		}),
@@ -246,9 +250,10 @@ const sync = {
 		'Letters to replay': { main: [to('Letters and their objects')] },
 		'Replay requests, every 30 s': { main: [to('Letters marked replay')] },
 		'Letters marked replay': { main: [to('Letters and their objects')] },
-		'Letters and their objects': { main: [to('Newer state delivered since?', 'No newer state')] },
-		'Newer state delivered since?': { main: [to('Mark superseded')] },
-		'No newer state': { main: [to('Mark replaying')] },
+		'Letters and their objects': { main: [to('Newer state delivered since?')] },
+		'Newer state delivered since?': { main: [to('Superseded or replay')] },
+		'Superseded or replay': { main: [to('Superseded?')] },
+		'Superseded?': { main: [to('Mark superseded'), to('Mark replaying')] },
 		'Mark replaying': { main: [to('Replay each letter')] },
 		'Replay each letter': { main: [to('Mark replayed letters done'), to('Mark letter failed')] },
 		'Replay one letter': { main: [to('Rebuild delivery or request')] },

@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm';
 import { objectState } from '../../../nodes/shared/objectState';
 import { fixture } from '../ShopifyToKlaviyo/helpers';
 
@@ -44,8 +45,7 @@ describe('objectState: which Shopify object a delivery describes and how new it 
 	});
 
 	it('is self-contained (the workflow build copies its source into a Code node): it runs after toString()', () => {
-		// eslint-disable-next-line @typescript-eslint/no-implied-eval
-		const copy = new Function(`return (${objectState.toString()})`)() as typeof objectState;
+		const copy = runInNewContext(`(${objectState.toString()})`) as typeof objectState;
 		const payload = { id: '42', updated_at: '2024-02-01T09:15:00-05:00' };
 		expect(copy('customers/update', payload)).toEqual(objectState('customers/update', payload));
 	});
