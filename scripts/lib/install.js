@@ -24,8 +24,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const PACKAGE_NAME = require(path.join(ROOT, 'package.json')).name;
 const SYNC_FILE = 'shopify-to-klaviyo.json';
 const RECOVERY_FILE = 'shopify-to-klaviyo-recovery.json';
-const DEAD_LETTER_TABLE = 'klaviyo_dead_letters';
-const STATE_TABLE = 'shopify_object_state';
+const { DEAD_LETTER_TABLE, STATE_TABLE } = require('../../workflows/src/tables');
 
 function log(msg) {
 	process.stderr.write(`[install] ${msg}\n`);

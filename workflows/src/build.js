@@ -26,33 +26,7 @@ const CREDS = {
 	klaviyo: { klaviyoPrivateKeyApi: { id: 'pick-your-klaviyo-credential', name: 'Klaviyo account' } },
 	n8nApi: { n8nApi: { id: 'pick-your-n8n-api-credential', name: 'n8n account' } },
 };
-const DEAD_LETTER_TABLE = 'klaviyo_dead_letters';
-const STATE_TABLE = 'shopify_object_state';
-const DEAD_LETTER_COLUMNS = [
-	['letterId', 'string'],
-	['status', 'string'],
-	['kind', 'string'],
-	['topic', 'string'],
-	['idempotencyKey', 'string'],
-	['summary', 'string'],
-	['payload', 'string'],
-	['request', 'string'],
-	['error', 'string'],
-	['failedNode', 'string'],
-	['executionId', 'string'],
-	['attempts', 'number'],
-	['replays', 'number'],
-	['lastTriedAt', 'string'],
-];
-// (n8n reserves the column names id, createdAt and updatedAt)
-const STATE_COLUMNS = [
-	['objectKey', 'string'],
-	['objectUpdatedAtMs', 'number'],
-	['objectUpdatedAt', 'string'],
-	['topic', 'string'],
-	['idempotencyKey', 'string'],
-	['receivedAt', 'string'],
-];
+const { DEAD_LETTER_TABLE, STATE_TABLE, DEAD_LETTER_COLUMNS, STATE_COLUMNS } = require('./tables');
 const table = (name) => ({ __rl: true, mode: 'name', value: name });
 
 function objectStateSource() {
@@ -115,6 +89,16 @@ const updateRows = (name, position, where, values, extra = {}) =>
 		columns: { mappingMode: 'defineBelow', value: values, matchingColumns: [], schema: [] },
 		options: {},
 	}, extra);
+/** One row per letterId in the dead-letter table: a re-report of the same letter updates its row. */
+const upsertLetters = (name, position) =>
+	node(name, 'n8n-nodes-base.dataTable', 1.1, position, {
+		resource: 'row',
+		operation: 'upsert',
+		dataTableId: table(DEAD_LETTER_TABLE),
+		...conditions([['letterId', 'eq', '={{ $json.letterId }}']]),
+		columns: { mappingMode: 'autoMapInputData', value: {}, matchingColumns: [], schema: [] },
+		options: {},
+	});
 const to = (...targets) => targets.map((t) => ({ node: t, type: 'main', index: 0 }));
 const settings = (extra = {}) => ({ executionOrder: 'v1', callerPolicy: 'workflowsFromSameOwner', ...extra });
 
@@ -148,14 +132,7 @@ const sync = {
 		codeNode('Dead letter from crashed execution', 'dead-letter-from-crash', [860, 860]),
 		createTable('Ensure dead-letter table', DEAD_LETTER_TABLE, DEAD_LETTER_COLUMNS, [1080, 480]),
 		codeNode('Dead letters to save', 'dead-letters-to-save', [1300, 480]),
-		node('Save dead letter', 'n8n-nodes-base.dataTable', 1.1, [1520, 480], {
-			resource: 'row',
-			operation: 'upsert',
-			dataTableId: table(DEAD_LETTER_TABLE),
-			...conditions([['letterId', 'eq', '={{ $json.letterId }}']]),
-			columns: { mappingMode: 'autoMapInputData', value: {}, matchingColumns: [], schema: [] },
-			options: {},
-		}),
+		upsertLetters('Save dead letter', [1520, 480]),
 
 		sticky('Note: publish', '## On publish\nCreates the Data Tables **klaviyo_dead_letters** and **shopify_object_state** when they are missing (also when n8n starts).', [-460, 1080], [380, 200], 7),
 		node('On publish or start', 'n8n-nodes-base.n8nTrigger', 1, [-360, 1300], { events: ['activate', 'init', 'update'] }),
@@ -289,14 +266,7 @@ const recovery = {
 		codeNode('Executions to look up', 'recovery-lookups', [1180, 360], { alwaysOutputData: true }),
 		n8nNode('Get letter execution', [1400, 360], { resource: 'execution', operation: 'get', executionId: '={{ $json.id }}', options: { activeWorkflows: true } }, { onError: 'continueRegularOutput' }),
 		codeNode('Recover dead letters', 'recovery', [1620, 360]),
-		node('Save recovered letters', 'n8n-nodes-base.dataTable', 1.1, [1840, 360], {
-			resource: 'row',
-			operation: 'upsert',
-			dataTableId: table(DEAD_LETTER_TABLE),
-			...conditions([['letterId', 'eq', '={{ $json.letterId }}']]),
-			columns: { mappingMode: 'autoMapInputData', value: {}, matchingColumns: [], schema: [] },
-			options: {},
-		}),
+		upsertLetters('Save recovered letters', [1840, 360]),
 	],
 	connections: {
 		'Every 30 s': { main: [to('Sync workflows')] },
