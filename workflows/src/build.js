@@ -139,7 +139,7 @@ const sync = {
 		createTable('Create dead-letter table', DEAD_LETTER_TABLE, DEAD_LETTER_COLUMNS, [-140, 1300]),
 		createTable('Create object-state table', STATE_TABLE, STATE_COLUMNS, [80, 1300]),
 
-		sticky('Note: replay', '## Replay dead letters\n**Execute workflow** on *Replay from the editor* re-sends every row whose status is `pending`, `failed` or `replay`; or set a row\'s status to `replay` in the Data Table and it is re-sent within 30 s (`npm run replay` does that).\n\nEach letter runs through **the same** mapper and Klaviyo nodes as the live sync (in its own execution of this workflow). A letter is `done` only when every request it produced succeeded, else `failed` with the errors. A delivery whose object has since been delivered in a newer state is **not** replayed: `superseded`, with the reason. To drop a letter, set its status to `done`.', [-460, 1560], [520, 360], 5),
+		sticky('Note: replay', '## Replay dead letters\n**Execute workflow** on *Replay from the editor* re-sends every row whose status is `pending`, `failed` or `replay`; or set a row\'s status to `replay` in the Data Table and it is re-sent within 30 s (`npm run replay` does that).\n\nEach letter runs through **the same** mapper and Klaviyo nodes as the live sync (in its own execution of this workflow). A letter is `done` only when every request it produced succeeded, else `failed` with the errors. A delivery whose object has since been delivered in a newer state is **not** replayed: `superseded`, with the reason; a row whose cell is not valid JSON: `failed`, with the reason. To drop a letter, set its status to `done`.', [-460, 1560], [520, 360], 5),
 		node('Replay from the editor', 'n8n-nodes-base.manualTrigger', 1, [-360, 1960]),
 		node('Letters to replay', 'n8n-nodes-base.dataTable', 1.1, [-140, 1960], {
 			resource: 'row',
@@ -169,17 +169,17 @@ const sync = {
 			options: {},
 		}, { alwaysOutputData: true }),
 		codeNode('Superseded or replay', 'replay-decide', [520, 2060]),
-		node('Superseded?', 'n8n-nodes-base.if', 2.2, [740, 2060], {
+		node('Not to replay?', 'n8n-nodes-base.if', 2.2, [740, 2060], {
 			conditions: {
 				options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
-				conditions: [{ id: 'is-superseded', leftValue: '={{ $json.supersededBy }}', rightValue: '', operator: { type: 'string', operation: 'notEmpty', singleValue: true } }],
+				conditions: [{ id: 'is-not-replayed', leftValue: '={{ $json.notReplayed }}', rightValue: '', operator: { type: 'string', operation: 'notEmpty', singleValue: true } }],
 				combinator: 'and',
 			},
 			options: {},
 		}),
-		updateRows('Mark superseded', [960, 1960], [['letterId', 'eq', '={{ $json.letterId }}']], {
-			status: 'superseded',
-			error: "={{ 'not replayed: ' + $json.objectKey + ' was delivered in a newer state (' + $json.supersededBy + ') than this letter\\'s (' + $json.objectUpdatedAt + ') since' }}",
+		updateRows('Mark superseded or unreadable', [960, 1960], [['letterId', 'eq', '={{ $json.letterId }}']], {
+			status: '={{ $json.notReplayed }}',
+			error: '={{ $json.reason }}',
 			lastTriedAt: '={{ $now.toISO() }}',
 		}),
 		updateRows('Mark replaying', [960, 2160], [['letterId', 'eq', '={{ $json.letterId }}']], {
@@ -229,8 +229,8 @@ const sync = {
 		'Letters marked replay': { main: [to('Letters and their objects')] },
 		'Letters and their objects': { main: [to('Newer state delivered since?')] },
 		'Newer state delivered since?': { main: [to('Superseded or replay')] },
-		'Superseded or replay': { main: [to('Superseded?')] },
-		'Superseded?': { main: [to('Mark superseded'), to('Mark replaying')] },
+		'Superseded or replay': { main: [to('Not to replay?')] },
+		'Not to replay?': { main: [to('Mark superseded or unreadable'), to('Mark replaying')] },
 		'Mark replaying': { main: [to('Replay each letter')] },
 		'Replay each letter': { main: [to('Mark replayed letters done'), to('Mark letter failed')] },
 		'Replay one letter': { main: [to('Rebuild delivery or request')] },

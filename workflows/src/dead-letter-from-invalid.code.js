@@ -6,14 +6,16 @@ module.exports = function codeNode() {
 	// Fix the field in the row's payload, then replay. A replayed letter that is still invalid: its own
 	// row becomes "failed" with the error.
 	const now = new Date().toISOString();
-	return $input.all().map(({ json: item }) => {
+	return $input.all().map(({ json: item }, i) => {
 		if (item.letter && item.letter.letterId) {
 			return { json: { letterId: item.letter.letterId, status: 'failed', error: item.reason || 'invalid delivery', lastTriedAt: now } };
 		}
 		const d = item.delivery || {};
+		// no idempotency key (not from our trigger, e.g. pinned test data): one row per item of this run
+		const key = item.idempotencyKey || `execution-${$execution.id}-item-${i}`;
 		return {
 			json: {
-				letterId: `delivery:${item.idempotencyKey}`,
+				letterId: `delivery:${key}`,
 				status: 'pending',
 				kind: 'delivery',
 				topic: item.topic || '',

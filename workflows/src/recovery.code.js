@@ -64,6 +64,19 @@ module.exports = function codeNode() {
 	const executions = new Map();
 	for (const e of [...all('Running executions'), ...all('Get unlisted execution'), ...all('Get letter execution')]) executions.set(String(e.id), e);
 
+	// "Get letter execution" runs once per looked-up id (an error item in its place when the lookup failed)
+	const lookupErrors = new Map();
+	try {
+		const asked = $('Executions to look up').all();
+		const got = $('Get letter execution').all();
+		asked.forEach(({ json: a }, i) => {
+			const g = got[i] && got[i].json;
+			if (a && a.id && g && !g.id && g.error) lookupErrors.set(String(a.id), typeof g.error === 'string' ? g.error : g.error.message || JSON.stringify(g.error));
+		});
+	} catch (e) {
+		// nothing looked up this pass
+	}
+
 	const out = [];
 	const letter = (executionId, d, status, error) => ({
 		letterId: `execution:${executionId}`,
@@ -86,7 +99,16 @@ module.exports = function codeNode() {
 	for (const row of rows.values()) {
 		const execution = executions.get(String(row.executionId));
 		if (row.kind === 'execution' && !row.payload && row.status === 'pending') {
-			if (!execution) continue; // not found: nothing to recover; the row keeps saying so
+			if (!execution) {
+				// looked up and n8n answered "not found" (pruned, or never saved): say so once and stop
+				// looking (status failed: recovery only looks at pending rows). Other lookup errors (n8n busy)
+				// are tried again on the next pass.
+				const lookupError = lookupErrors.get(String(row.executionId));
+				if (lookupError && /not found|404|could not be found/i.test(lookupError)) {
+					out.push({ json: { letterId: row.letterId, status: 'failed', error: `${row.error} — n8n no longer has execution ${row.executionId}, so its delivery cannot be recovered (Shopify re-sends deliveries it saw fail)` } });
+				}
+				continue;
+			}
 			const d = deliveriesOf(execution)[0];
 			if (d) out.push({ json: { letterId: row.letterId, topic: d.topic || '', idempotencyKey: d.idempotencyKey, summary: `${d.topic} delivery from ${d.shop}`, payload: JSON.stringify(d) } });
 			else out.push({ json: { letterId: row.letterId, status: 'done', error: `${row.error} — no Shopify delivery in this execution: nothing to replay` } });

@@ -68,4 +68,4 @@ it('the fake Klaviyo keeps the same events from the single and the bulk path, an
 	await sendAll(bulk, { bulkOrderedProductAbove: 1_000_000 });
 	expect(bulk.state.events).toHaveLength(121);
 	expect(bulk.state.duplicatesDropped).toBe(121);
-});
+}, 60_000); // a fake server + 240 requests: seconds on a loaded 2-core machine

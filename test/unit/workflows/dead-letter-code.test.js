@@ -59,6 +59,11 @@ describe('Dead letter from invalid delivery', () => {
 		expect(JSON.parse(out[1].payload).payload.id).toBe('900000000000000002');
 	});
 
+	it('without an idempotency key (not from our trigger): one row per item of the run, never "delivery:undefined"', () => {
+		const out = run('Dead letter from invalid delivery', { input: [invalid(4, { idempotencyKey: undefined }), invalid(5, { idempotencyKey: '' })], execution: { id: '56' } });
+		expect(out.map((o) => o.letterId)).toEqual(['delivery:execution-56-item-0', 'delivery:execution-56-item-1']);
+	});
+
 	it('a replayed letter that is still invalid: only its own row becomes failed, with the reason', () => {
 		const out = run('Dead letter from invalid delivery', {
 			input: [invalid(3, { letter: { letterId: 'delivery:old-key', kind: 'delivery', replays: 1 } })],
@@ -214,15 +219,15 @@ describe('Letters and their objects (replay-select, with the compiled objectStat
 		});
 		expect(out).toEqual([
 			// -05:00 → 15:00 UTC: the compiled objectState normalised the time zone
-			{ letterId: 'delivery:1', replays: 3, objectKey: 'order:900000000000000001', objectUpdatedAtMs: Date.parse('2026-03-01T15:00:00Z'), objectUpdatedAt: '2026-03-01T15:00:00.000Z' },
-			{ letterId: 'request:1', replays: 1, objectKey: 'customer:42', objectUpdatedAtMs: 1772359200000, objectUpdatedAt: '2026-03-01T10:00:00.000Z' },
-			{ letterId: 'request:2', replays: 1, objectKey: 'none:request:2', objectUpdatedAtMs: 0, objectUpdatedAt: '' },
-			{ letterId: 'delivery:2', replays: 1, objectKey: 'none:delivery:2', objectUpdatedAtMs: 0, objectUpdatedAt: '' },
-			{ letterId: 'execution:3', replays: 1, objectKey: 'customer:706405506930370084', objectUpdatedAtMs: Date.parse('2026-03-02T00:00:00Z'), objectUpdatedAt: '2026-03-02T00:00:00.000Z' },
+			{ letterId: 'delivery:1', replays: 3, objectKey: 'order:900000000000000001', objectUpdatedAtMs: Date.parse('2026-03-01T15:00:00Z'), objectUpdatedAt: '2026-03-01T15:00:00.000Z', cannotReplay: '' },
+			{ letterId: 'request:1', replays: 1, objectKey: 'customer:42', objectUpdatedAtMs: 1772359200000, objectUpdatedAt: '2026-03-01T10:00:00.000Z', cannotReplay: '' },
+			{ letterId: 'request:2', replays: 1, objectKey: 'none:request:2', objectUpdatedAtMs: 0, objectUpdatedAt: '', cannotReplay: '' },
+			{ letterId: 'delivery:2', replays: 1, objectKey: 'none:delivery:2', objectUpdatedAtMs: 0, objectUpdatedAt: '', cannotReplay: '' },
+			{ letterId: 'execution:3', replays: 1, objectKey: 'customer:706405506930370084', objectUpdatedAtMs: Date.parse('2026-03-02T00:00:00Z'), objectUpdatedAt: '2026-03-02T00:00:00.000Z', cannotReplay: '' },
 		]);
 	});
 
-	it('drops rows with nothing to re-send: crashed executions not recovered, invalid JSON, incomplete rows', () => {
+	it('leaves crashed executions not recovered yet; marks unreadable rows with the reason instead of dropping them', () => {
 		const out = run('Letters and their objects', {
 			input: [
 				row('execution:1', 'execution'),
@@ -230,10 +235,48 @@ describe('Letters and their objects (replay-select, with the compiled objectStat
 				row('request:bad', 'request', { request: 'not json' }),
 				row('delivery:nopayload', 'delivery', { payload: JSON.stringify({ topic: 'orders/create' }) }),
 				row('request:nobody', 'request', { request: JSON.stringify({ operation: 'event.create' }) }),
+				row('other:1', 'mystery', { payload: '{}' }),
 				row('delivery:ok', 'delivery', { payload: JSON.stringify(delivery(5)) }),
 			],
 		});
-		expect(out.map((r) => r.letterId)).toEqual(['delivery:ok']);
+		expect(out.map((r) => r.letterId)).toEqual(['delivery:bad', 'request:bad', 'delivery:nopayload', 'request:nobody', 'other:1', 'delivery:ok']);
+		const reason = Object.fromEntries(out.map((r) => [r.letterId, r.cannotReplay]));
+		expect(reason['delivery:bad']).toMatch(/^not replayed: the payload cell is not valid JSON \(.+\); fix it and set the status to replay$/);
+		expect(reason['request:bad']).toMatch(/^not replayed: the request cell is not valid JSON/);
+		expect(reason['delivery:nopayload']).toBe('not replayed: the payload cell must be the whole delivery, an object with "topic" and "payload"');
+		expect(reason['request:nobody']).toBe('not replayed: the request cell must be a mapped request, an object with "operation" and "body"');
+		expect(reason['other:1']).toBe('not replayed: unknown kind "mystery" (expected delivery, request or execution)');
+		expect(reason['delivery:ok']).toBe('');
+	});
+});
+
+describe('Superseded or replay (replay-decide)', () => {
+	const letter = (letterId, objectKey, ms, extra = {}) => ({ letterId, replays: 0, objectKey, objectUpdatedAtMs: ms, objectUpdatedAt: new Date(ms).toISOString(), cannotReplay: '', ...extra });
+	it('superseded only by a strictly newer state of the same object; unreadable letters fail with their reason; the rest replay', () => {
+		const letters = [
+			letter('a', 'customer:1', 1000),
+			letter('b', 'customer:2', 5000),
+			letter('c', 'customer:3', 1000),
+			letter('d', 'none:d', 0, { cannotReplay: 'not replayed: the payload cell is not valid JSON (x)' }),
+		];
+		const out = run('Superseded or replay', {
+			input: [
+				{ objectKey: 'customer:1', objectUpdatedAtMs: '900', objectUpdatedAt: 'older' },
+				{ objectKey: 'customer:1', objectUpdatedAtMs: '2000', objectUpdatedAt: '1970-01-01T00:00:02.000Z' },
+				{ objectKey: 'customer:2', objectUpdatedAtMs: '5000', objectUpdatedAt: 'same' },
+				{},
+			],
+			nodes: { 'Letters and their objects': letters },
+		});
+		expect(out.map((o) => [o.letterId, o.notReplayed])).toEqual([
+			['a', 'superseded'],
+			['b', ''],
+			['c', ''],
+			['d', 'failed'],
+		]);
+		expect(out[0].reason).toBe("not replayed: customer:1 was delivered in a newer state (1970-01-01T00:00:02.000Z) than this letter's (1970-01-01T00:00:01.000Z) since");
+		expect(out[3].reason).toBe('not replayed: the payload cell is not valid JSON (x)');
+		expect(out[1].reason).toBe('');
 	});
 });
 
@@ -268,7 +311,7 @@ const runningExecution = (id, d, { status = 'running', startedAt = ago(45), work
 	data: { resultData: { runData: { 'Shopify Webhook Trigger': [{ data: { main: [[{ json: d }]] } }] } } },
 });
 const syncWorkflows = [{ id: 'sync1', name: 'Shopify → Klaviyo sync', nodes: workflowData.nodes }, { id: 'other', name: 'other', nodes: [{ name: 'Webhook', type: 'n8n-nodes-base.webhook' }] }];
-const recover = ({ rows = [{}], running = [{}], unlisted = [{}], fetched = [{}], env } = {}) =>
+const recover = ({ rows = [{}], running = [{}], unlisted = [{}], fetched = [{}], asked, env } = {}) =>
 	run('Recover dead letters', {
 		input: fetched,
 		env,
@@ -278,6 +321,7 @@ const recover = ({ rows = [{}], running = [{}], unlisted = [{}], fetched = [{}],
 			'Recent executions': [{}],
 			'Get unlisted execution': unlisted,
 			'Dead letters to check': rows,
+			'Executions to look up': asked || fetched.map((f) => ({ id: f.id })),
 			'Get letter execution': fetched,
 		},
 	});
@@ -429,12 +473,23 @@ describe('Recover dead letters (recovery)', () => {
 			expect(out[0]).toEqual({ letterId: 'execution:11', topic: 'orders/create', idempotencyKey: d.idempotencyKey, summary: 'orders/create delivery from s.myshopify.com', payload: JSON.stringify(d) });
 		});
 
-		it('an execution without a Shopify delivery → done, saying so; not found → left as it is', () => {
+		it('an execution without a Shopify delivery → done, saying so; not found → failed, said once, not looked up again', () => {
 			const out = recover({
 				rows: [crash(12), crash(13)],
-				fetched: [{ id: '12', status: 'crashed', workflowData, data: { resultData: { runData: {} } } }, { error: 'not found' }],
+				asked: [{ id: '12' }, { id: '13' }],
+				fetched: [{ id: '12', status: 'crashed', workflowData, data: { resultData: { runData: {} } } }, { error: 'The resource you are requesting could not be found' }],
 			});
-			expect(out).toEqual([{ letterId: 'execution:12', status: 'done', error: 'boom — no Shopify delivery in this execution: nothing to replay' }]);
+			expect(out).toEqual([
+				{ letterId: 'execution:12', status: 'done', error: 'boom — no Shopify delivery in this execution: nothing to replay' },
+				{ letterId: 'execution:13', status: 'failed', error: 'boom — n8n no longer has execution 13, so its delivery cannot be recovered (Shopify re-sends deliveries it saw fail)' },
+			]);
+			// failed rows are not looked up again
+			expect(run('Executions to look up', { nodes: { 'Dead letters to check': [{ ...crash(13), status: 'failed' }, crash(14)] } })).toEqual([{ id: '14' }]);
+		});
+
+		it('a lookup that failed for another reason (n8n busy) is left to the next pass', () => {
+			const out = recover({ rows: [crash(15)], asked: [{ id: '15' }], fetched: [{ error: 'connect ECONNREFUSED 127.0.0.1:5678' }] });
+			expect(out).toEqual([]);
 		});
 	});
 
