@@ -14,6 +14,10 @@ module.exports = function codeNode() {
 	const error = execution.error || {};
 	const id = String(execution.id || '');
 	const node = execution.lastNodeExecuted || (error.node && error.node.name) || '';
+	// Only executions that carried a Shopify delivery are dead letters. Not: a replay's own sub-execution
+	// ("integrated": the replaying execution marks that letter failed itself), the replay schedule or the
+	// on-publish table set-up ("trigger", "internal", "cli"), or an activation error (no execution at all).
+	if (!id || ['integrated', 'trigger', 'internal', 'cli'].includes(execution.mode)) return [];
 	return [
 		{
 			json: {

@@ -157,6 +157,16 @@ describe('Dead letter from crashed execution', () => {
 		for (const column of ['payload', 'request', 'summary', 'topic', 'idempotencyKey']) expect(out[0]).not.toHaveProperty(column);
 	});
 
+	it('only executions that carried a delivery: not a replay sub-execution, the schedule, set-up, or an activation error', () => {
+		for (const mode of ['integrated', 'trigger', 'internal', 'cli']) {
+			expect(run('Dead letter from crashed execution', { input: [{ execution: { id: '80', mode, error: { message: 'x' } } }] })).toEqual([]);
+		}
+		expect(run('Dead letter from crashed execution', { input: [{ trigger: { error: { message: 'activation failed' }, mode: 'trigger' }, workflow: { id: 'w1' } }] })).toEqual([]);
+		for (const mode of ['webhook', 'retry', undefined]) {
+			expect(run('Dead letter from crashed execution', { input: [{ execution: { id: '81', mode, error: { message: 'x' } } }] })).toHaveLength(1);
+		}
+	});
+
 	it('an error without message or node still gives a readable letter', () => {
 		const [letter] = run('Dead letter from crashed execution', { input: [{ execution: { id: '79' } }] });
 		expect(letter).toMatchObject({ letterId: 'execution:79', failedNode: '' });
