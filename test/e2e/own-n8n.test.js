@@ -10,7 +10,7 @@ const fs = require('node:fs');
 const http = require('node:http');
 const path = require('node:path');
 const axios = require('axios');
-const { SYNC, stack, deliver, klaviyoState, klaviyoReset, waitFor, deadLetters, settledExecutions, deliveryExecutions } = require('./helpers');
+const { SYNC, stack, deliver, klaviyoState, klaviyoReset, waitFor, deadLetters, settledExecutions, deliveryExecutions, executions } = require('./helpers');
 const { replay } = require('../../scripts/replay');
 const { pickCredentials } = require('../../scripts/lib/install');
 
@@ -48,8 +48,10 @@ describe('installed like a user: the one shipped workflow in a user\'s n8n', () 
 	it('Import from URL into an n8n that already holds other workflows and Data Tables: the copy finds its tables by name and syncs', async () => {
 		const s = stack();
 		const rest = axios.create({ baseURL: `${s.baseUrl}/rest`, headers: { cookie: s.cookie, 'browser-id': s.browserId } });
-		// someone else's workflow and Data Table, with names close to ours
-		const decoy = await api('post', '/data-tables', { name: 'klaviyo_dead_letters_2024', columns: [{ name: 'letterId', type: 'string' }] });
+		const project = (await rest.get('/projects/personal')).data.data;
+		const tablesRest = (method, url = '', data) => rest.request({ method, url: `/projects/${project.id}/data-tables${url}`, data }).then((r) => r.data.data);
+		// someone else's workflow and Data Tables (names n8n's by-name lookup does not confuse with ours)
+		const decoys = [await tablesRest('post', '', { name: 'dead_letters', columns: [{ name: 'letterId', type: 'string' }] }), await tablesRest('post', '', { name: 'Customers', columns: [{ name: 'email', type: 'string' }] })];
 		const other = await api('post', '/workflows', {
 			name: 'Orders to Slack',
 			nodes: [{ id: 'a1b2c3d4-0000-4000-8000-000000000001', name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], parameters: { path: 'orders-to-slack', httpMethod: 'POST' }, webhookId: 'a1b2c3d4-0000-4000-8000-000000000002' }],
@@ -68,7 +70,6 @@ describe('installed like a user: the one shipped workflow in a user\'s n8n', () 
 		try {
 			// Import from URL: n8n fetches the file (its /rest/workflows/from-url); the editor then saves it
 			// as a new workflow with the credentials the user picked, and publishes it
-			const project = (await rest.get('/projects/personal')).data.data;
 			const fetched = (await rest.get('/workflows/from-url', { params: { url: `http://127.0.0.1:${server.address().port}/shopify-to-klaviyo.json`, projectId: project.id } })).data.data;
 			expect(fetched).toEqual(JSON.parse(fs.readFileSync(file, 'utf8')));
 			const wf = pickCredentials(fetched, { shopifyWebhookApi: s.credentials.shopify, klaviyoPrivateKeyApi: s.credentials.klaviyo });
@@ -89,11 +90,25 @@ describe('installed like a user: the one shipped workflow in a user\'s n8n', () 
 			const letter = await waitFor(async () => (await deadLetters()).find((r) => r.idempotencyKey === `${s.shop}:orders/create:evt-from-url-invalid`) || false, { what: 'the dead letter' });
 			expect(letter).toMatchObject({ status: 'pending', kind: 'delivery' });
 			expect(String(letter.executionId)).toMatch(/^\d+$/);
-			const decoyRows = await api('get', `/data-tables/${decoy.id}/rows`);
-			expect(decoyRows.data).toEqual([]);
+			for (const decoy of decoys) expect((await tablesRest('get', `/${decoy.id}/rows`)).count).toBe(0);
 			const tables = (await api('get', '/data-tables?limit=250')).data.map((t) => t.name);
 			expect(tables.filter((n) => n === 'klaviyo_dead_letters')).toHaveLength(1);
 			expect(tables.filter((n) => n === 'shopify_object_state')).toHaveLength(1);
+
+			// a table n8n's by-name lookup WOULD confuse with ours ("contains"): publishing says so
+			const clash = await tablesRest('post', '', { name: 'klaviyo_dead_letters_backup', columns: [{ name: 'letterId', type: 'string' }] });
+			try {
+				const seen = (await executions(copyId)).length;
+				await api('post', `/workflows/${copyId}/deactivate`, {});
+				await api('post', `/workflows/${copyId}/activate`, {});
+				const failed = await waitFor(async () => {
+					const list = await executions(copyId, { includeData: true });
+					return list.length > seen && list.find((e) => e.status === 'error' && JSON.stringify(e.data || {}).includes('Rename these Data Tables'));
+				}, { what: 'the failed on-publish check' });
+				expect(JSON.stringify(failed.data)).toContain('\\"klaviyo_dead_letters_backup\\" (matches \\"klaviyo_dead_letters\\")');
+			} finally {
+				await tablesRest('delete', `/${clash.id}`);
+			}
 		} finally {
 			server.close();
 			if (copyId) {
@@ -101,7 +116,9 @@ describe('installed like a user: the one shipped workflow in a user\'s n8n', () 
 				await api('delete', `/workflows/${copyId}`).catch(() => undefined);
 			}
 			await api('post', `/workflows/${other.id}/deactivate`, {}).catch(() => undefined);
+			for (const decoy of decoys) await tablesRest('delete', `/${decoy.id}`).catch(() => undefined);
 			await api('post', `/workflows/${s.syncWorkflowId}/activate`, {});
+			await waitFor(async () => (await axios.post(s.webhookUrl, '{}', { validateStatus: () => true })).status === 401, { what: 'the sync\'s webhook again' });
 		}
 	});
 

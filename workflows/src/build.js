@@ -26,7 +26,7 @@ const CREDS = {
 	klaviyo: { klaviyoPrivateKeyApi: { id: 'pick-your-klaviyo-credential', name: 'Klaviyo account' } },
 	n8nApi: { n8nApi: { id: 'pick-your-n8n-api-credential', name: 'n8n account' } },
 };
-const { DEAD_LETTER_TABLE, STATE_TABLE, DEAD_LETTER_COLUMNS, STATE_COLUMNS } = require('./tables');
+const { DEAD_LETTER_TABLE, STATE_TABLE, DEAD_LETTER_COLUMNS, STATE_COLUMNS, tableNameClashes } = require('./tables');
 const table = (name) => ({ __rl: true, mode: 'name', value: name });
 
 function objectStateSource() {
@@ -46,6 +46,8 @@ const code = (name) => {
 	const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => l.match(/^\t*/)[0].length));
 	let js = lines.map((l) => l.slice(indent)).join('\n') + '\n';
 	if (js.includes('__OBJECT_STATE__')) js = js.replace('__OBJECT_STATE__', objectStateSource());
+	if (js.includes('__TABLE_NAMES__')) js = js.replace('__TABLE_NAMES__', JSON.stringify([DEAD_LETTER_TABLE, STATE_TABLE]));
+	if (js.includes('__TABLE_NAME_CLASHES__')) js = js.replace('__TABLE_NAME_CLASHES__', tableNameClashes.toString());
 	return js;
 };
 let uuidCounter = 0;
@@ -72,14 +74,14 @@ const conditions = (list, matchType = 'allConditions') => ({
 	matchType,
 	filters: { conditions: list.map(([keyName, condition, keyValue]) => ({ keyName, condition, ...(keyValue !== undefined ? { keyValue } : {}) })) },
 });
-const createTable = (name, tableName, columns, position) =>
+const createTable = (name, tableName, columns, position, extra = {}) =>
 	node(name, 'n8n-nodes-base.dataTable', 1.1, position, {
 		resource: 'table',
 		operation: 'create',
 		tableName,
 		columns: { column: columns.map(([n, type]) => ({ name: n, type })) },
 		options: { createIfNotExists: true },
-	}, { executeOnce: true });
+	}, { executeOnce: true, ...extra });
 const updateRows = (name, position, where, values, extra = {}) =>
 	node(name, 'n8n-nodes-base.dataTable', 1.1, position, {
 		resource: 'row',
@@ -134,10 +136,13 @@ const sync = {
 		codeNode('Dead letters to save', 'dead-letters-to-save', [1300, 480]),
 		upsertLetters('Save dead letter', [1520, 480]),
 
-		sticky('Note: publish', '## On publish\nCreates the Data Tables **klaviyo_dead_letters** and **shopify_object_state** when they are missing (also when n8n starts).', [-460, 1080], [380, 200], 7),
+		sticky('Note: publish', '## On publish\nCreates the Data Tables **klaviyo_dead_letters** and **shopify_object_state** when they are missing (also when n8n starts), then checks that no other table\'s name contains theirs: n8n finds tables by name with a *contains* match, so rename such a table (e.g. a copy `klaviyo_dead_letters_backup`).', [-460, 1060], [560, 220], 7),
 		node('On publish or start', 'n8n-nodes-base.n8nTrigger', 1, [-360, 1300], { events: ['activate', 'init', 'update'] }),
-		createTable('Create dead-letter table', DEAD_LETTER_TABLE, DEAD_LETTER_COLUMNS, [-140, 1300]),
-		createTable('Create object-state table', STATE_TABLE, STATE_COLUMNS, [80, 1300]),
+		// a failure here is explained by the name check that follows (n8n's by-name match is "contains")
+		createTable('Create dead-letter table', DEAD_LETTER_TABLE, DEAD_LETTER_COLUMNS, [-140, 1300], { onError: 'continueRegularOutput' }),
+		createTable('Create object-state table', STATE_TABLE, STATE_COLUMNS, [80, 1300], { onError: 'continueRegularOutput' }),
+		node('Data tables of this project', 'n8n-nodes-base.dataTable', 1.1, [300, 1300], { resource: 'table', operation: 'list', returnAll: true, options: {} }, { executeOnce: true }),
+		codeNode('Check table names', 'check-table-names', [520, 1300]),
 
 		sticky('Note: replay', '## Replay dead letters\n**Execute workflow** on *Replay from the editor* re-sends every row whose status is `pending`, `failed` or `replay`; or set a row\'s status to `replay` in the Data Table and it is re-sent within 30 s (`npm run replay` does that).\n\nEach letter runs through **the same** mapper and Klaviyo nodes as the live sync (in its own execution of this workflow). A letter is `done` only when every request it produced succeeded, else `failed` with the errors. A delivery whose object has since been delivered in a newer state is **not** replayed: `superseded`, with the reason; a row whose cell is not valid JSON: `failed`, with the reason. To drop a letter, set its status to `done`.', [-460, 1560], [520, 360], 5),
 		node('Replay from the editor', 'n8n-nodes-base.manualTrigger', 1, [-360, 1960]),
@@ -223,6 +228,8 @@ const sync = {
 		'Dead letters to save': { main: [to('Save dead letter')] },
 		'On publish or start': { main: [to('Create dead-letter table')] },
 		'Create dead-letter table': { main: [to('Create object-state table')] },
+		'Create object-state table': { main: [to('Data tables of this project')] },
+		'Data tables of this project': { main: [to('Check table names')] },
 		'Replay from the editor': { main: [to('Letters to replay')] },
 		'Letters to replay': { main: [to('Letters and their objects')] },
 		'Replay requests, every 30 s': { main: [to('Letters marked replay')] },

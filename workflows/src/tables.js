@@ -30,4 +30,21 @@ const STATE_COLUMNS = [
 	['idempotencyKey', 'string'],
 	['receivedAt', 'string'],
 ];
-module.exports = { DEAD_LETTER_TABLE, STATE_TABLE, DEAD_LETTER_COLUMNS, STATE_COLUMNS };
+
+/**
+ * Other tables n8n could pick instead of ours. n8n 2.41 finds a Data Table "by name" with a
+ * case-insensitive contains match (SQL LIKE '%name%', "_" matching any character) and takes the most
+ * recently updated one, so e.g. a copy "klaviyo_dead_letters_backup" would get this workflow's rows.
+ * Self-contained: the workflow's on-publish check carries a copy of it (workflows/src/build.js).
+ */
+function tableNameClashes(tableNames, ours) {
+	const like = (name) => new RegExp(name.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/_/g, '.').replace(/%/g, '.*'));
+	const clashes = [];
+	for (const name of tableNames) {
+		if (typeof name !== 'string') continue;
+		for (const own of ours) if (name !== own && like(own).test(name.toLowerCase())) clashes.push(`"${name}" (matches "${own}")`);
+	}
+	return clashes;
+}
+
+module.exports = { DEAD_LETTER_TABLE, STATE_TABLE, DEAD_LETTER_COLUMNS, STATE_COLUMNS, tableNameClashes };

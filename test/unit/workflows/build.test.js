@@ -68,6 +68,11 @@ describe('workflows/src/build.js', () => {
 		expect(tables.length).toBeGreaterThan(0);
 		const selected = new Set();
 		for (const n of tables) {
+			if (n.parameters.resource === 'table' && n.parameters.operation === 'list') {
+				// the on-publish name check lists the tables; nothing else may list or delete tables
+				expect(w.connections[n.name].main[0].map((c) => c.node)).toEqual(['Check table names']);
+				continue;
+			}
 			if (n.parameters.resource === 'table') {
 				// "create if not exists" nodes name the table they create
 				expect(n.parameters).toMatchObject({ operation: 'create', options: { createIfNotExists: true } });
@@ -79,7 +84,7 @@ describe('workflows/src/build.js', () => {
 		}
 		expect([...selected].sort()).toEqual(['klaviyo_dead_letters', 'shopify_object_state']);
 		// both are created on publish
-		const created = tables.filter((n) => n.parameters.resource === 'table').map((n) => n.parameters.tableName);
+		const created = tables.filter((n) => n.parameters.operation === 'create').map((n) => n.parameters.tableName);
 		expect(created).toEqual(expect.arrayContaining(['klaviyo_dead_letters', 'shopify_object_state']));
 	});
 

@@ -209,6 +209,21 @@ describe('Dead letters to save', () => {
 	});
 });
 
+describe('Check table names (on publish)', () => {
+	it('passes when no other table\'s name matches ours the way n8n\'s by-name lookup does', () => {
+		const out = run('Check table names', { input: [{ name: 'klaviyo_dead_letters' }, { name: 'shopify_object_state' }, { name: 'dead_letters' }, { name: 'Customers' }, {}] });
+		expect(out).toEqual([{ tables: ['klaviyo_dead_letters', 'shopify_object_state'], checked: 5 }]);
+	});
+
+	it('fails naming every table n8n could pick instead of ours: contains, any case, "_" as a wildcard', () => {
+		expect(() =>
+			run('Check table names', { input: [{ name: 'klaviyo_dead_letters' }, { name: 'Klaviyo_Dead_Letters_backup' }, { name: 'old shopify-object-state' }, { name: 'klaviyo dead letters' }] }),
+		).toThrow(
+			'Rename these Data Tables: "Klaviyo_Dead_Letters_backup" (matches "klaviyo_dead_letters"), "old shopify-object-state" (matches "shopify_object_state"), "klaviyo dead letters" (matches "klaviyo_dead_letters"). n8n selects a Data Table by name with a "contains" match',
+		);
+	});
+});
+
 // ─── sync: replay ─────────────────────────────────────────────────────────────────────────────────
 
 describe('Letters and their objects (replay-select, with the compiled objectState)', () => {
