@@ -18,7 +18,8 @@ module.exports = {
 			transform: { '^.+\\.ts$': tsJest },
 			// E2E_MODE=queue (npm test's second pass): the same tests against n8n in queue mode, plus
 			// the queue-only ones (queue-*.test.js), which the main-mode pass leaves out
-			testPathIgnorePatterns: process.env.E2E_MODE === 'queue' ? ['/node_modules/'] : ['/node_modules/', '/queue-[^/]*\\.test\\.js$'],
+			// and *.main.test.js run in the main-mode pass only (nothing mode-specific in them: run once)
+			testPathIgnorePatterns: process.env.E2E_MODE === 'queue' ? ['/node_modules/', '\\.main\\.test\\.js$'] : ['/node_modules/', '/queue-[^/]*\\.test\\.js$'],
 			globalSetup: '<rootDir>/test/e2e/globalSetup.js',
 			globalTeardown: '<rootDir>/test/e2e/globalTeardown.js',
 			maxWorkers: 1,
