@@ -73,6 +73,15 @@ export class ShopifyWebhookApi implements ICredentialType {
 			description:
 				'Shopify Admin API version (YYYY-MM) used for webhook registration and for the payload format of the webhooks it creates',
 		},
+		{
+			displayName: 'Admin API URL',
+			name: 'apiUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://your-store.myshopify.com',
+			description:
+				'Optional. Where the Admin API calls go (webhook registration, reconciliation, backfill). Leave empty for https://&lt;Shop Domain&gt;; set it to use a proxy or a sandbox (e.g. this project\'s fake Shopify, http://localhost:5681).',
+		},
 	];
 
 	authenticate: IAuthenticateGeneric = {
@@ -86,7 +95,8 @@ export class ShopifyWebhookApi implements ICredentialType {
 
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '=https://{{$credentials.shopDomain}}/admin/api/{{$credentials.apiVersion}}',
+			baseURL:
+				"={{ $credentials.apiUrl ? $credentials.apiUrl.replace(/\\/+$/, '') : 'https://' + $credentials.shopDomain }}/admin/api/{{$credentials.apiVersion}}",
 			url: '/graphql.json',
 			method: 'POST',
 			headers: { 'Content-Type': 'application/json' },

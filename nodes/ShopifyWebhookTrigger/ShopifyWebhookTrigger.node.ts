@@ -67,6 +67,7 @@ async function graphqlRequester(ctx: IHookFunctions): Promise<GraphqlRequest> {
 		url = graphqlEndpoint(
 			normalizeShopDomain(credentials.shopDomain),
 			normalizeApiVersion(credentials.apiVersion, SHOPIFY_DEFAULT_API_VERSION),
+			credentials.apiUrl,
 		);
 	} catch (error) {
 		throw new NodeOperationError(ctx.getNode(), error as Error);

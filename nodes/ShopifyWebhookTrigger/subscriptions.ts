@@ -71,8 +71,19 @@ export function normalizeApiVersion(input: unknown, fallback: string): string {
 	return version;
 }
 
-export function graphqlEndpoint(shopDomain: string, apiVersion: string): string {
-	return `https://${shopDomain}/admin/api/${apiVersion}/graphql.json`;
+/**
+ * The GraphQL Admin endpoint: https://{shop}/admin/api/{version}/graphql.json, or on the credential's
+ * Admin API URL (a proxy or a sandbox) when one is set. Throws an Error naming 'Admin API URL'.
+ */
+export function graphqlEndpoint(shopDomain: string, apiVersion: string, apiUrl?: unknown): string {
+	return `${adminBaseUrl(shopDomain, apiUrl)}/admin/api/${apiVersion}/graphql.json`;
+}
+
+export function adminBaseUrl(shopDomain: string, apiUrl?: unknown): string {
+	const raw = typeof apiUrl === 'string' ? apiUrl.trim() : '';
+	if (raw === '') return `https://${shopDomain}`;
+	if (!/^https?:\/\/[^\s/]+(\/[^\s]*)?$/i.test(raw)) throw new Error(`Admin API URL must be an http(s) URL such as https://your-store.myshopify.com, got "${raw}"`);
+	return raw.replace(/\/+$/, '');
 }
 
 /** 'orders/create' → 'ORDERS_CREATE', 'customers_email_marketing_consent/update' → '…_UPDATE'. */

@@ -18,8 +18,28 @@ function buildPackage(say) {
 	if (build.status !== 0) throw new Error('npm run build failed');
 }
 
+/**
+ * Without a Shopify Admin API token or URL: the local Shopify sandbox (the project's fake Shopify GraphQL
+ * Admin API, in this process, seeded with a few demo orders and customers), so the sync's reconciliation
+ * has a Shopify to read. Sets SHOPIFY_API_URL and a sandbox token for the Shopify credential.
+ */
+async function startShopifySandboxIfNeeded(cfg, say) {
+	if (cfg.SHOPIFY_API_URL || cfg.SHOPIFY_API_KEY) return undefined;
+	const port = Number(cfg.SHOPIFY_SANDBOX_PORT || 5681);
+	const { createFakeShopify, seedDemoStore } = require(path.join(ROOT, 'test', 'fake-shopify', 'server.js'));
+	const token = 'shpat_sandbox_local_fake_shopify';
+	const fake = createFakeShopify({ accessToken: token, shop: cfg.SHOPIFY_SHOP_DOMAIN || 'demo-store.myshopify.com' });
+	seedDemoStore(fake);
+	const { url } = await fake.start(port);
+	cfg.SHOPIFY_API_URL = url;
+	cfg.SHOPIFY_API_KEY = token;
+	say(`no Shopify Admin API token: the sync's reconciliation reads the local Shopify sandbox at ${url} (state: ${url}/__admin/summary)`);
+	return fake;
+}
+
 /** Without a Klaviyo key or URL: the local Klaviyo sandbox (the project's fake Klaviyo), else undefined. */
 async function startSandboxIfNeeded(cfg, say) {
+	await startShopifySandboxIfNeeded(cfg, say); // in this process: it stops when npm start does
 	if (cfg.KLAVIYO_API_URL || cfg.KLAVIYO_PRIVATE_API_KEY) return undefined;
 	const sandboxPort = Number(cfg.KLAVIYO_SANDBOX_PORT || 5680);
 	const { createFakeKlaviyo } = require(path.join(ROOT, 'test', 'fake-klaviyo', 'server.js'));
@@ -91,6 +111,7 @@ function printBanner({ title, env, cfg, port, sandbox, extraLines = [] }) {
 		`  Log in as:            ${env.N8N_INSTANCE_OWNER_EMAIL} / ${cfg.N8N_OWNER_PASSWORD ? '(N8N_OWNER_PASSWORD)' : n8n.DEFAULT_OWNER.password}`,
 		`  Shopify webhook URL:  ${base}/webhook/shopify`,
 		`  Klaviyo:              ${cfg.KLAVIYO_API_URL || 'https://a.klaviyo.com'}${sandbox ? '  (local sandbox)' : ''}`,
+		`  Shopify Admin API:    ${cfg.SHOPIFY_API_URL || `https://${cfg.SHOPIFY_SHOP_DOMAIN || 'demo-store.myshopify.com'}`}${cfg.SHOPIFY_API_KEY === 'shpat_sandbox_local_fake_shopify' ? '  (local sandbox, read by the reconciliation every 15 min)' : ''}`,
 		...extraLines,
 		`  Dead letters:         Data Table "${DEAD_LETTER_TABLE}" (Overview → Data tables); replay: npm run replay`,
 		'  Try it:               npm run demo   (in a second terminal)',
@@ -100,4 +121,4 @@ function printBanner({ title, env, cfg, port, sandbox, extraLines = [] }) {
 	process.stderr.write(lines.join('\n') + '\n');
 }
 
-module.exports = { buildPackage, startSandboxIfNeeded, userEnv, prepareUserFolder, provisionRunning, printBanner };
+module.exports = { buildPackage, startSandboxIfNeeded, startShopifySandboxIfNeeded, userEnv, prepareUserFolder, provisionRunning, printBanner };

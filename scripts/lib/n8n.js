@@ -152,6 +152,7 @@ function credentialsFromEnv(env) {
 				webhookSecret: env.SHOPIFY_WEBHOOK_SECRET || 'demo-webhook-secret',
 				previousWebhookSecret: env.SHOPIFY_PREVIOUS_WEBHOOK_SECRET || '',
 				apiVersion: env.SHOPIFY_API_VERSION || '2026-10',
+				apiUrl: env.SHOPIFY_API_URL || '',
 			},
 		},
 		klaviyo: {

@@ -161,4 +161,20 @@ describe('Shopify credential (shopifyWebhookApi)', () => {
 		expect(res.data.data.shop.name).toBe('My Store');
 		expect(scope.isDone()).toBe(true);
 	});
+
+	it('credential test goes to the Admin API URL when one is set (a proxy or the fake Shopify)', async () => {
+		const credentials = {
+			...defaults(cred.properties),
+			shopDomain: 'my-store.myshopify.com',
+			accessToken: 'shpat_abc',
+			webhookSecret: 'x',
+			apiUrl: 'http://127.0.0.1:6150/',
+		};
+		const scope = nock('http://127.0.0.1:6150', { reqheaders: { 'x-shopify-access-token': 'shpat_abc' } })
+			.post('/admin/api/2026-10/graphql.json', { query: '{ shop { name } }' })
+			.reply(200, { data: { shop: { name: 'Fake' } } });
+		const res = await send(await testRequest(cred, credentials));
+		expect(res.data.data.shop.name).toBe('Fake');
+		expect(scope.isDone()).toBe(true);
+	});
 });
