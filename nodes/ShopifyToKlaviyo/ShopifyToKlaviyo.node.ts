@@ -14,6 +14,9 @@ import type { DeliveryInput } from './mapping';
 import type { MappingOptionsInput, MetricNames } from './mapping/options';
 import { BULK_ORDERED_PRODUCT_THRESHOLD } from './mapping/options';
 
+/** Requests that overwrite state (a profile's attributes, a consent): an older delivery must not send them. */
+const STATEFUL_OPERATIONS = new Set(['profile.upsert', 'subscription.subscribe', 'subscription.unsubscribe']);
+
 interface NameValue {
 	name?: string;
 	value?: unknown;
@@ -100,8 +103,8 @@ export class ShopifyToKlaviyo implements INodeType {
 		defaults: { name: 'Shopify to Klaviyo' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main],
-		outputNames: ['Requests', 'Skipped', 'Invalid', 'Object State'],
+		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main],
+		outputNames: ['Requests', 'Skipped', 'Invalid', 'Object State', 'Requests to Check'],
 		properties: [
 			{
 				displayName: 'Topic',
@@ -110,6 +113,14 @@ export class ShopifyToKlaviyo implements INodeType {
 				default: '',
 				placeholder: 'orders/create',
 				description: `Leave empty to use the topic of each Shopify Webhook Trigger item. Set it when items are bare Shopify payloads. Supported: ${SUPPORTED_TOPICS.join(', ')}.`,
+			},
+			{
+				displayName: 'Check Object State Before Sending',
+				name: 'checkObjectState',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether profile updates and consent changes (the requests a delivery of an OLDER object state would undo) leave on the "Requests to Check" output instead of "Requests", so the workflow can drop them when a newer state of the same customer or consent was already applied. Events are idempotent and always leave on "Requests".',
 			},
 			{
 				displayName: 'Send Ordered Product Events',
@@ -196,6 +207,7 @@ export class ShopifyToKlaviyo implements INodeType {
 		const skipped: INodeExecutionData[] = [];
 		const invalid: INodeExecutionData[] = [];
 		const states: INodeExecutionData[] = [];
+		const toCheck: INodeExecutionData[] = [];
 
 		for (let i = 0; i < items.length; i++) {
 			const topicOverride = String(this.getNodeParameter('topic', i, '') ?? '').trim();
@@ -219,8 +231,9 @@ export class ShopifyToKlaviyo implements INodeType {
 				};
 				const result = mapDelivery(delivery, options);
 				const state = objectState(delivery.topic, delivery.payload);
+				const checkState = this.getNodeParameter('checkObjectState', i, false) as boolean;
 				for (const request of result.requests) {
-					requests.push({
+					(checkState && state && STATEFUL_OPERATIONS.has(request.operation) ? toCheck : requests).push({
 						json: { ...request, ...(state ? { object: state } : {}), ...letter } as unknown as IDataObject,
 						pairedItem: { item: i },
 					});
@@ -270,6 +283,6 @@ export class ShopifyToKlaviyo implements INodeType {
 				throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: i });
 			}
 		}
-		return [requests, skipped, invalid, states];
+		return [requests, skipped, invalid, states, toCheck];
 	}
 }

@@ -116,7 +116,27 @@ const sync = {
 		sticky('Note: mapping', '## 2. Map to Klaviyo\nCustomers → profiles; orders → Placed Order, Ordered Product, Fulfilled / Cancelled / Refunded Order; checkouts → Checkout Started; consent → subscribe / unsubscribe; redact → deletion request.\n\n**Customise here, no code:** metric names, extra properties, toggles. Replays use this same node, so they map exactly like the live sync.\n\nOutputs: **Requests**, **Skipped** (with the reason), **Invalid** (a field cannot be mapped → dead letter), **Object State** (remembered in Data Table `shopify_object_state`, so a replay never goes backwards).', [-60, -80], [400, 320]),
 		sticky('Note: klaviyo', '## 3. Send to Klaviyo\nPaced to Klaviyo\'s per-account limits; 429 / 5xx / network errors are retried with backoff that honours Retry-After. `unique_id`s make every re-send idempotent.\n\n**Credential:** pick your *Klaviyo Private Key* credential.\n\nPermanent failures leave on the **error output** and become **dead letters**.', [360, -80], [380, 320], 4),
 		node(T, `${PKG}.shopifyWebhookTrigger`, 2, [-360, 320], { path: 'shopify' }, { webhookId: '6b0d2c4e-8a3f-4d51-b7e9-2f4c6a8d0e13', credentials: CREDS.shopify }),
-		node(M, `${PKG}.shopifyToKlaviyo`, 1, [40, 320]),
+		node(M, `${PKG}.shopifyToKlaviyo`, 1, [40, 320], { checkObjectState: true }),
+		sticky('Note: never backwards', '## Never go backwards\nShopify does not order its deliveries. Profile updates and consent changes (output **Requests to Check**) are sent only if no NEWER state of the same customer or consent was applied already (Data Table `shopify_object_state`, shared by all workers); older ones go to *Older than applied* with the reason. Events are idempotent and go straight to Klaviyo.', [-460, 1080 - 520], [380, 240], 6),
+		node('Newer state applied?', 'n8n-nodes-base.dataTable', 1.1, [40, 560], {
+			resource: 'row',
+			operation: 'get',
+			dataTableId: table(STATE_TABLE),
+			...conditions([['objectKey', 'eq', '={{ $json.object.objectKey }}'], ['objectUpdatedAtMs', 'gt', '={{ $json.object.updatedAtMs }}']]),
+			returnAll: false,
+			limit: 1,
+			options: {},
+		}, { alwaysOutputData: true }),
+		codeNode('Older than applied state?', 'live-stale-check', [240, 560]),
+		node('Stale?', 'n8n-nodes-base.if', 2.2, [240, 740], {
+			conditions: {
+				options: { caseSensitive: true, leftValue: '', typeValidation: 'loose', version: 2 },
+				conditions: [{ id: 'is-stale', leftValue: '={{ $json.stale }}', rightValue: true, operator: { type: 'boolean', operation: 'true', singleValue: true } }],
+				combinator: 'and',
+			},
+			options: {},
+		}),
+		node('Older than applied (not sent)', 'n8n-nodes-base.noOp', 1, [460, 820]),
 		node(K, `${PKG}.klaviyo`, 1, [460, 300], { resource: 'mappedRequest', operation: 'send' }, { credentials: CREDS.klaviyo, onError: 'continueErrorOutput' }),
 		node('Skipped (nothing to send)', 'n8n-nodes-base.noOp', 1, [460, 480]),
 		node('Remember object state', 'n8n-nodes-base.dataTable', 1.1, [460, 660], {
@@ -217,7 +237,10 @@ const sync = {
 	],
 	connections: {
 		[T]: { main: [to(M)] },
-		[M]: { main: [to(K), to('Skipped (nothing to send)'), to('Dead letter from invalid delivery'), to('Remember object state')] },
+		[M]: { main: [to(K), to('Skipped (nothing to send)'), to('Dead letter from invalid delivery'), to('Remember object state'), to('Newer state applied?')] },
+		'Newer state applied?': { main: [to('Older than applied state?')] },
+		'Older than applied state?': { main: [to('Stale?')] },
+		'Stale?': { main: [to('Older than applied (not sent)'), to(K)] },
 		// the success output is left open: one node run less per delivery (the results are on the Klaviyo node)
 		[K]: { main: [[], to('Dead letters from failed requests')] },
 		'Dead letter from invalid delivery': { main: [to('Ensure dead-letter table')] },

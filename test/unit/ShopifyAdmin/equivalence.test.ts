@@ -80,9 +80,9 @@ describe('GraphQL and webhook shapes map identically', () => {
 
 	test.each([
 		['a rich order (ids above 2^53, refunds, fulfillment, cancellation, discounts, tags)', richOrder],
-		['the presentment-currency fixture', () => ({ ...(presentmentOrder as Json), updated_at: '2026-05-02T12:00:00Z', line_items: (presentmentOrder.line_items as Json[]).map((l) => ({ ...l })) })],
+		['the presentment-currency fixture', (): Json => ({ ...(presentmentOrder as Json), updated_at: '2026-05-02T12:00:00Z', line_items: (presentmentOrder.line_items as Json[]).map((l) => ({ ...l })) })],
 	])('%s: orders/create, orders/updated and orders/cancelled give the same Klaviyo requests', async (_name, make) => {
-		const order = make();
+		const order: Json = make();
 		fake.orders.clear();
 		fake.customers.clear();
 		fake.addOrder(order);
@@ -113,7 +113,7 @@ describe('GraphQL and webhook shapes map identically', () => {
 	test('customer profile and consent: same requests from customers/update + consent webhooks and from GraphQL', async () => {
 		fake.orders.clear();
 		fake.customers.clear();
-		const customer = { ...(blueprintCustomer as Json), id: '706405506930370084', updated_at: '2026-05-01T08:00:00Z', tags: 'vip' };
+		const customer: Json = { ...(blueprintCustomer as Json), id: '706405506930370084', updated_at: '2026-05-01T08:00:00Z', tags: 'vip' };
 		const emailConsent = { state: 'subscribed', opt_in_level: 'confirmed_opt_in', consent_updated_at: '2026-04-01T09:15:00Z' };
 		const smsConsent = { state: 'unsubscribed', opt_in_level: 'single_opt_in', consent_updated_at: '2026-04-02T10:00:00Z' };
 		fake.addCustomer(customer, { email: emailConsent, sms: smsConsent });

@@ -30,11 +30,28 @@ const items = (...jsons: object[]): INodeExecutionData[] => jsons.map((json) => 
 describe('ShopifyToKlaviyo node', () => {
 	const node = new ShopifyToKlaviyo();
 
-	it('describes four outputs: Requests, Skipped, Invalid and Object State', () => {
+	it('describes five outputs: Requests, Skipped, Invalid, Object State and Requests to Check', () => {
 		expect(node.description.name).toBe('shopifyToKlaviyo');
-		expect(node.description.outputNames).toEqual(['Requests', 'Skipped', 'Invalid', 'Object State']);
-		expect(node.description.outputs).toHaveLength(4);
+		expect(node.description.outputNames).toEqual(['Requests', 'Skipped', 'Invalid', 'Object State', 'Requests to Check']);
+		expect(node.description.outputs).toHaveLength(5);
 		expect(node.description.usableAsTool).toBe(true);
+	});
+
+	it('Check Object State Before Sending: profile and consent requests leave on Requests to Check, events stay on Requests', async () => {
+		const customer = { ...fixture('customer-blueprint.json'), updated_at: '2026-05-01T10:00:00Z' };
+		const consent = fixture('consent-email-subscribed.json');
+		const input = items(delivery('customers/update', customer), delivery('customers_email_marketing_consent/update', consent), delivery('orders/create', { ...fixture('order-blueprint.json'), updated_at: '2026-05-01T10:00:00Z' }));
+		const [requests, , , states, toCheck] = await node.execute.call(fakeContext(input, { checkObjectState: true }));
+		expect(toCheck.map((i) => [(i.json as IDataObject).operation, ((i.json as IDataObject).object as IDataObject).objectKey])).toEqual([
+			['profile.upsert', 'customer:123456789'],
+			['subscription.subscribe', `email-consent:${String((consent as IDataObject).customer_id)}`],
+		]);
+		expect(requests.every((i) => (i.json as IDataObject).operation === 'event.create')).toBe(true);
+		expect(states).toHaveLength(3);
+		// off (the default): everything on Requests, nothing to check
+		const [all, , , , none] = await node.execute.call(fakeContext(input, {}));
+		expect(none).toHaveLength(0);
+		expect(all.map((i) => (i.json as IDataObject).operation)).toContain('profile.upsert');
 	});
 
 	it('no-code customisation: an extra event property from an expression, a renamed metric, and the Skipped output', async () => {
