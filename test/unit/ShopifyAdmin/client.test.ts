@@ -169,7 +169,7 @@ describe('the fake Shopify: webhook subscriptions (for the trigger) and bulk ope
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { ensureSubscriptions, deleteSubscriptions } = require('../../../nodes/ShopifyWebhookTrigger/subscriptions');
 	test('the trigger registers and removes its subscriptions against it; a bulk export yields JSONL with __parentId lines', async () => {
-		const fake = createFakeShopify({ bulkDelayMs: 10 });
+		const fake = createFakeShopify({ bulkDelayMs: 400 });
 		const { url } = await fake.start(0);
 		const post = async (body: unknown) => {
 			const res = await fetch(`${url}${PATH}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-shopify-access-token': 'shpat_fake_token' }, body: JSON.stringify(body) });
@@ -189,7 +189,7 @@ describe('the fake Shopify: webhook subscriptions (for the trigger) and bulk ope
 			const again = (await post(bulkRunMutation('orders', {}))) as { data: { bulkOperationRunQuery: { userErrors: Array<{ code: string }> } } };
 			expect(again.data.bulkOperationRunQuery.userErrors[0].code).toBe('OPERATION_IN_PROGRESS');
 			let status: { status: string; url: string; objectCount: string; rootObjectCount: string } = { status: 'CREATED', url: '', objectCount: '0', rootObjectCount: '0' };
-			for (let i = 0; i < 50 && status.status !== 'COMPLETED'; i++) {
+			for (let i = 0; i < 200 && status.status !== 'COMPLETED'; i++) {
 				await sleep(20);
 				status = ((await post(bulkStatusQuery(op.id))) as { data: { bulkOperation: typeof status } }).data.bulkOperation;
 			}
