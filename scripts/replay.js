@@ -12,6 +12,7 @@ const path = require('node:path');
 const axios = require('axios');
 const { loadEnv } = require('./lib/env');
 const n8n = require('./lib/n8n');
+const settings = require('./lib/settings');
 const { DEAD_LETTER_TABLE } = require('./lib/install');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -66,10 +67,11 @@ module.exports = { replay };
 if (require.main === module) {
 	(async () => {
 		const { env: cfg } = loadEnv(n8n.ROOT);
-		const port = Number(cfg.N8N_PORT || 5678);
-		const userFolder = path.resolve(n8n.ROOT, cfg.N8N_DATA_DIR || '.n8n-data');
+		// the same port and user folder npm start used (N8N_PORT, N8N_USER_FOLDER)
+		const port = settings.portFrom(cfg);
+		const userFolder = settings.userFolderFrom(cfg);
 		const keyFile = path.join(userFolder, 'api-key.json');
-		if (!fs.existsSync(keyFile)) throw new Error(`no ${path.relative(n8n.ROOT, keyFile)}: start n8n with npm start first`);
+		if (!fs.existsSync(keyFile)) throw new Error(`no ${keyFile}: start n8n with npm start first (with the same N8N_USER_FOLDER)`);
 		const { apiKey } = JSON.parse(fs.readFileSync(keyFile, 'utf8'));
 		const { rows } = await replay({ baseUrl: `http://127.0.0.1:${port}`, apiKey });
 		process.exitCode = rows.some((r) => r.status !== 'done') ? 1 : 0;

@@ -25,7 +25,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const { loadEnv } = require('./lib/env');
-const { DEFAULT_OWNER } = require('./lib/n8n');
+const settings = require('./lib/settings');
 
 const ROOT = path.resolve(__dirname, '..');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -214,8 +214,10 @@ async function main() {
 	fs.mkdirSync(path.dirname(opts.out), { recursive: true });
 	if (opts.baseUrl) {
 		const { env: cfg } = loadEnv(ROOT);
-		const owner = { email: cfg.N8N_OWNER_EMAIL || DEFAULT_OWNER.email, password: cfg.N8N_OWNER_PASSWORD || DEFAULT_OWNER.password };
-		await capture({ baseUrl: opts.baseUrl, workflowId: syncWorkflowIdIn(path.resolve(ROOT, loadEnv(ROOT).env.N8N_DATA_DIR || '.n8n-data')), out: opts.out, executablePath, owner, scale: opts.scale });
+		// npm start's login: N8N_OWNER_PASSWORD, else the password it generated into the user folder
+		const userFolder = settings.userFolderFrom(cfg);
+		const owner = settings.ownerLogin(cfg, userFolder);
+		await capture({ baseUrl: opts.baseUrl, workflowId: syncWorkflowIdIn(userFolder), out: opts.out, executablePath, owner, scale: opts.scale });
 	} else {
 		ensureBuilt();
 		const { startStack, STATE_DIR } = require('../test/e2e/stack');
@@ -225,7 +227,8 @@ async function main() {
 		try {
 			say(`starting the local stack on ports ${STACK.port}/${STACK.klaviyoPort}…`);
 			stack = await startStack(STACK);
-			await capture({ baseUrl: `http://localhost:${STACK.port}`, workflowId: stack.info.syncWorkflowId, out: opts.out, executablePath, owner: DEFAULT_OWNER, scale: opts.scale });
+			const owner = settings.ownerLogin({}, stack.info.userFolder); // the stack's generated password
+			await capture({ baseUrl: `http://localhost:${STACK.port}`, workflowId: stack.info.syncWorkflowId, out: opts.out, executablePath, owner, scale: opts.scale });
 			ok = true;
 		} finally {
 			if (stack) {
@@ -254,7 +257,7 @@ async function main() {
 
 if (require.main === module) {
 	main().catch((err) => {
-		say(`failed: ${err instanceof ScreenshotError ? err.message : err.stack || err.message}`);
+		say(`failed: ${err instanceof ScreenshotError || err.name === 'SettingsError' ? err.message : err.stack || err.message}`);
 		process.exit(1);
 	});
 }

@@ -8,7 +8,7 @@
  *    enqueues executions
  *  - N8N_WORKERS (default 2) `n8n worker` processes that run them, each with its own task-runner broker
  *    and health port (N8N_WORKER_BASE_PORT, default N8N_PORT + 10: worker i uses +2(i-1) and +2(i-1)+1)
- * All share the user folder (.n8n-data/: SQLite, package, encryption key). Everything else as in
+ * All share the user folder (N8N_USER_FOLDER, default .n8n-data/: SQLite, package, encryption key). Everything else as in
  * `npm start`: the local Klaviyo sandbox without keys, credentials, workflows imported and published,
  * the dead-letter table. Ctrl-C stops workers, main, Redis and the sandbox.
  *
@@ -20,6 +20,7 @@ const n8n = require('./lib/n8n');
 const queue = require('./lib/queue');
 const { loadEnv } = require('./lib/env');
 const launch = require('./lib/launch');
+const settings = require('./lib/settings');
 
 const ROOT = n8n.ROOT;
 
@@ -30,11 +31,11 @@ function say(msg) {
 async function main() {
 	const { env: cfg, file } = loadEnv(ROOT);
 	say(file ? `reading ${path.relative(ROOT, file)} (command-line variables win)` : 'no .env found: using defaults and the local Klaviyo sandbox');
-	const port = Number(cfg.N8N_PORT || 5678);
+	const start = settings.forStart(cfg); // refuses unsafe settings before anything starts
+	const { port, userFolder } = start;
 	const redisPort = Number(cfg.REDIS_PORT || 6380);
 	const workers = Number(cfg.N8N_WORKERS || 2);
 	const workerBasePort = Number(cfg.N8N_WORKER_BASE_PORT || port + 10);
-	const userFolder = path.resolve(ROOT, cfg.N8N_DATA_DIR || '.n8n-data');
 	const postgres = (cfg.DB_TYPE || '') === 'postgresdb';
 
 	launch.buildPackage(say);
@@ -66,8 +67,8 @@ async function main() {
 		running.push({ what: 'Redis', stop: redis.stop });
 		say(`Redis on 127.0.0.1:${redisPort} (log: ${path.relative(ROOT, path.join(userFolder, 'redis.log'))})`);
 
-		const env = launch.userEnv({ runtime, cfg, userFolder, port, extra: queue.queueEnv({ redisPort, sqlite: !postgres }) });
-		await launch.prepareUserFolder({ runtime, env, cfg, userFolder, port, say });
+		const env = launch.userEnv({ runtime, cfg, start, extra: queue.queueEnv({ redisPort, sqlite: !postgres }) });
+		await launch.prepareUserFolder({ start, say });
 
 		say(`starting n8n 2.41.1 main (queue mode) on port ${port}`);
 		const main = n8n.startProcess({ runtime, env, stdio: 'inherit' });
@@ -90,12 +91,11 @@ async function main() {
 			),
 		);
 
-		await launch.provisionRunning({ env, cfg, userFolder, port, child: main });
+		await launch.provisionRunning({ cfg, start, child: main });
 		launch.printBanner({
 			title: 'n8n-nodes-shopify-klaviyo is running in QUEUE MODE',
-			env,
 			cfg,
-			port,
+			start,
 			sandbox,
 			extraLines: [
 				`  Redis:                127.0.0.1:${redisPort}`,

@@ -2,8 +2,10 @@
 'use strict';
 /**
  * npm start: build the package, install the pinned n8n on first use, and run n8n in the foreground
- * on N8N_PORT (default 5678) with SQLite in .n8n-data/, this package loaded, both credentials created
- * from .env / the environment, the workflows in workflows/ imported and the sync published.
+ * on 127.0.0.1:N8N_PORT (default 5678; N8N_LISTEN_ADDRESS to change) with SQLite in the user folder
+ * (N8N_USER_FOLDER, default .n8n-data/), this package loaded, both credentials created from .env / the
+ * environment, the workflows in workflows/ imported and the sync published. Settings are resolved, and
+ * unsafe ones refused, in scripts/lib/settings.js.
  *
  * Without a Klaviyo key (and no KLAVIYO_API_URL) it starts the local Klaviyo sandbox (the project's
  * fake Klaviyo) on KLAVIYO_SANDBOX_PORT (default 5680) and points the Klaviyo credential at it.
@@ -12,6 +14,7 @@ const path = require('node:path');
 const n8n = require('./lib/n8n');
 const { loadEnv } = require('./lib/env');
 const launch = require('./lib/launch');
+const settings = require('./lib/settings');
 
 const ROOT = n8n.ROOT;
 
@@ -22,16 +25,16 @@ function say(msg) {
 async function main() {
 	const { env: cfg, file } = loadEnv(ROOT);
 	say(file ? `reading ${path.relative(ROOT, file)} (command-line variables win)` : 'no .env found: using defaults and the local Klaviyo sandbox');
-	const port = Number(cfg.N8N_PORT || 5678);
-	const userFolder = path.resolve(ROOT, cfg.N8N_DATA_DIR || '.n8n-data');
+	const start = settings.forStart(cfg); // refuses unsafe settings before anything starts
+	const { port } = start;
 
 	launch.buildPackage(say);
 	const runtime = await n8n.ensureRuntime();
 	const sandbox = await launch.startSandboxIfNeeded(cfg, say);
-	const env = launch.userEnv({ runtime, cfg, userFolder, port });
-	await launch.prepareUserFolder({ runtime, env, cfg, userFolder, port, say });
+	const env = launch.userEnv({ runtime, cfg, start });
+	await launch.prepareUserFolder({ start, say });
 
-	say(`starting n8n 2.41.1 on port ${port}`);
+	say(`starting n8n 2.41.1 on ${start.listenAddress}:${port} (user folder ${start.userFolder})`);
 	const child = n8n.startProcess({ runtime, env, stdio: 'inherit' });
 	let stopping = false;
 	const stop = async (signal) => {
@@ -52,8 +55,8 @@ async function main() {
 	});
 
 	await n8n.waitReady(port, { child });
-	await launch.provisionRunning({ env, cfg, userFolder, port, child });
-	launch.printBanner({ title: 'n8n-nodes-shopify-klaviyo is running', env, cfg, port, sandbox });
+	await launch.provisionRunning({ cfg, start, child });
+	launch.printBanner({ title: 'n8n-nodes-shopify-klaviyo is running', cfg, start, sandbox });
 }
 
 main().catch((err) => {

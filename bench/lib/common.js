@@ -250,18 +250,19 @@ async function withStack(opts, fn) {
 	}
 }
 
-/** Log in as the owner and create a public-API key that may create and publish workflows. */
-async function workflowApiKey(baseUrl) {
-	const { DEFAULT_OWNER } = require('../../scripts/lib/n8n');
+/** Log in as the owner (the stack's generated password) and create a public-API key that may create and publish workflows. */
+async function workflowApiKey(info) {
+	const { ownerLogin } = require('../../scripts/lib/settings');
 	const { login, createApiKey } = require('../../scripts/lib/provision');
-	const session = await login(baseUrl, DEFAULT_OWNER);
+	const baseUrl = info.baseUrl;
+	const session = await login(baseUrl, ownerLogin({}, info.userFolder));
 	const scopes = ['workflow:create', 'workflow:read', 'workflow:list', 'workflow:activate', 'execution:read', 'execution:list'];
 	return createApiKey(baseUrl, session, `bench-${Date.now()}`, scopes);
 }
 
 /** Create and publish a workflow (JSON as exported) in a running n8n; waits for its webhook. */
 async function importWorkflow(info, workflow, { webhookPath } = {}) {
-	const key = info.benchApiKey || (info.benchApiKey = await workflowApiKey(info.baseUrl));
+	const key = info.benchApiKey || (info.benchApiKey = await workflowApiKey(info));
 	const headers = { 'X-N8N-API-KEY': key };
 	const body = { name: workflow.name, nodes: workflow.nodes, connections: workflow.connections, settings: workflow.settings || {} };
 	const created = await axios.post(`${info.baseUrl}/api/v1/workflows`, body, { headers });
@@ -281,7 +282,7 @@ async function importWorkflow(info, workflow, { webhookPath } = {}) {
 }
 
 async function executionCount(info, workflowId, status) {
-	const key = info.benchApiKey || (info.benchApiKey = await workflowApiKey(info.baseUrl));
+	const key = info.benchApiKey || (info.benchApiKey = await workflowApiKey(info));
 	let n = 0;
 	let cursor;
 	do {
@@ -298,7 +299,7 @@ async function executionCount(info, workflowId, status) {
 /** true when n8n has no running or queued execution (public API; false if it cannot tell). */
 async function n8nIdle(info) {
 	try {
-		const key = info.benchApiKey || (info.benchApiKey = await workflowApiKey(info.baseUrl));
+		const key = info.benchApiKey || (info.benchApiKey = await workflowApiKey(info));
 		for (const status of ['running', 'new']) {
 			const res = await axios.get(`${info.baseUrl}/api/v1/executions`, { headers: { 'X-N8N-API-KEY': key }, params: { status, limit: 1 } });
 			if (res.data.data.length) return false;

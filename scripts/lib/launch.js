@@ -9,6 +9,7 @@ const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const n8n = require('./n8n');
 const { provision, DEAD_LETTER_TABLE } = require('./provision');
+const settings = require('./settings');
 
 const ROOT = n8n.ROOT;
 
@@ -50,40 +51,43 @@ async function startSandboxIfNeeded(cfg, say) {
 	return sandbox;
 }
 
-function ownerPassword(cfg) {
-	return cfg.N8N_OWNER_PASSWORD || n8n.DEFAULT_OWNER.password;
-}
-
 /** n8n's own settings given in .env (N8N_*, EXECUTIONS_*, DB_*, QUEUE_*) reach n8n like exported ones. */
 function n8nSettingsFrom(cfg) {
-	// N8N_OWNER_* are this project's (the owner login), not n8n's: the password stays out of n8n's env
-	return Object.fromEntries(Object.entries(cfg).filter(([k]) => /^(N8N_|EXECUTIONS_|DB_|QUEUE_)/.test(k) && !k.startsWith('N8N_OWNER_')));
+	// N8N_OWNER_* are this project's (the owner login), not n8n's: the password stays out of n8n's env.
+	// N8N_USER_FOLDER and N8N_LISTEN_ADDRESS come resolved from settings.forStart (userEnv).
+	return Object.fromEntries(
+		Object.entries(cfg).filter(([k]) => /^(N8N_|EXECUTIONS_|DB_|QUEUE_)/.test(k) && !k.startsWith('N8N_OWNER_') && k !== 'N8N_USER_FOLDER' && k !== 'N8N_DATA_DIR'),
+	);
 }
 
-/** n8n's environment for the user's folder: owner, listen address and webhook URL from .env. */
-function userEnv({ runtime, cfg, userFolder, port, extra = {} }) {
+/**
+ * n8n's environment for the user's folder. `start`: what settings.forStart(cfg) resolved (user folder,
+ * port, listen address, owner login, webhook URL).
+ */
+function userEnv({ runtime, cfg, start, extra = {} }) {
 	return n8n.n8nEnv({
 		runtime,
-		userFolder,
-		port,
-		encryptionKey: cfg.N8N_ENCRYPTION_KEY || n8n.encryptionKeyFor(userFolder),
-		owner: { ...n8n.DEFAULT_OWNER, email: cfg.N8N_OWNER_EMAIL || n8n.DEFAULT_OWNER.email, password: ownerPassword(cfg) },
+		userFolder: start.userFolder,
+		port: start.port,
+		encryptionKey: settings.encryptionKeyFor({ cfg, userFolder: start.userFolder }),
+		owner: start.owner,
 		extra: {
 			...n8nSettingsFrom(cfg),
 			// n8n's isolated expression engine, but an isolate only for executions that evaluate an
 			// expression: the sync evaluates none, and an isolate per execution costs about half of
 			// n8n's throughput on 2 cores (bench/RESULTS.md). Set it to false in .env to get n8n's default.
 			N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: cfg.N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE || 'true',
-			N8N_LISTEN_ADDRESS: cfg.N8N_LISTEN_ADDRESS || '0.0.0.0',
-			...(cfg.N8N_WEBHOOK_URL ? { N8N_WEBHOOK_URL: cfg.N8N_WEBHOOK_URL } : {}),
+			N8N_LISTEN_ADDRESS: start.listenAddress,
+			...(start.webhookUrl ? { N8N_WEBHOOK_URL: start.webhookUrl } : {}),
 			...extra,
 		},
 	});
 }
 
 /** n8n stopped: the package installed the way n8n's Community Nodes panel installs it. */
-async function prepareUserFolder({ userFolder, say }) {
-	say(`installing the package into ${path.relative(ROOT, userFolder)}/ the way n8n's Community Nodes install does`);
+async function prepareUserFolder({ start, say }) {
+	const { userFolder } = start;
+	say(`installing the package into ${userFolder}/.n8n/nodes the way n8n's Community Nodes install does`);
 	await n8n.prepare({ userFolder });
 }
 
@@ -91,25 +95,37 @@ async function prepareUserFolder({ userFolder, say }) {
  * Once n8n answers: the README's steps (owner login + API key, credentials, the sync workflow imported
  * and published, the optional crash recovery), then wait for the Shopify webhook.
  */
-async function provisionRunning({ env, cfg, userFolder, port, child }) {
+async function provisionRunning({ cfg, start, child }) {
+	const { userFolder, port } = start;
 	const result = await provision({
 		baseUrl: `http://127.0.0.1:${port}`,
 		userFolder,
-		owner: { email: env.N8N_INSTANCE_OWNER_EMAIL, password: ownerPassword(cfg) },
+		owner: start.owner,
 		credentials: n8n.credentialsFromEnv(cfg),
 	});
 	await n8n.waitReady(port, { child, webhookPath: 'shopify' });
 	return result;
 }
 
-function printBanner({ title, env, cfg, port, sandbox, extraLines = [] }) {
+/** How the owner logs in: the generated password is printed once (the start that created it), else where it is. */
+function passwordLine(owner) {
+	if (owner.source === 'N8N_OWNER_PASSWORD') return '(N8N_OWNER_PASSWORD)';
+	if (owner.source === 'generated') return `${owner.password}   (generated; kept in ${owner.file}, shown only this once)`;
+	return `(password in ${owner.file})`;
+}
+
+function printBanner({ title, cfg, start, sandbox, extraLines = [] }) {
+	const { port, owner, listenAddress } = start;
 	const base = `http://localhost:${port}`;
+	const hooks = start.webhookUrl ? start.webhookUrl.replace(/\/*$/, '/') : `${base}/`;
 	const lines = [
 		'',
 		`  ${title}`,
 		`  Editor:               ${base}/`,
-		`  Log in as:            ${env.N8N_INSTANCE_OWNER_EMAIL} / ${cfg.N8N_OWNER_PASSWORD ? '(N8N_OWNER_PASSWORD)' : n8n.DEFAULT_OWNER.password}`,
-		`  Shopify webhook URL:  ${base}/webhook/shopify`,
+		`  Listening on:         ${listenAddress}:${port}${settings.isLoopbackHost(listenAddress) ? '  (this machine only; see README "Exposing the webhook URL")' : ''}`,
+		`  Log in as:            ${owner.email} / ${passwordLine(owner)}`,
+		`  User folder:          ${start.userFolder}`,
+		`  Shopify webhook URL:  ${hooks}webhook/shopify`,
 		`  Klaviyo:              ${cfg.KLAVIYO_API_URL || 'https://a.klaviyo.com'}${sandbox ? '  (local sandbox)' : ''}`,
 		`  Shopify Admin API:    ${cfg.SHOPIFY_API_URL || `https://${cfg.SHOPIFY_SHOP_DOMAIN || 'demo-store.myshopify.com'}`}${cfg.SHOPIFY_API_KEY === 'shpat_sandbox_local_fake_shopify' ? '  (local sandbox, read by the reconciliation every 15 min)' : ''}`,
 		...extraLines,

@@ -7,12 +7,13 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const http = require('node:http');
-const crypto = require('node:crypto');
 const { spawn, execFileSync } = require('node:child_process');
 const { ensureRuntime, ROOT, RUNTIME_DIR } = require('./runtime');
+const settings = require('./settings');
 
 const PACKAGE_NAME = require(path.join(ROOT, 'package.json')).name;
-const DEFAULT_OWNER = { email: 'admin@example.com', password: 'Shopify-Klaviyo-1', firstName: 'Admin', lastName: 'User' };
+/** The owner's name and default email. No default password: see scripts/lib/settings.js (ensureOwnerPassword). */
+const DEFAULT_OWNER = { email: settings.DEFAULT_OWNER_EMAIL, firstName: 'Admin', lastName: 'User' };
 
 
 function log(msg) {
@@ -21,21 +22,29 @@ function log(msg) {
 
 function bcryptHash(nodeBin, password) {
 	const bcrypt = path.join(RUNTIME_DIR, 'node_modules', 'bcryptjs');
-	return execFileSync(nodeBin, ['-e', `process.stdout.write(require(${JSON.stringify(bcrypt)}).hashSync(process.argv[1], 10))`, password], {
+	// the password goes through stdin, not the command line (which `ps` shows to every user)
+	return execFileSync(nodeBin, ['-e', `process.stdout.write(require(${JSON.stringify(bcrypt)}).hashSync(require('fs').readFileSync(0, 'utf8'), 10))`], {
 		encoding: 'utf8',
+		input: password,
 	});
 }
 
-/** Environment for an n8n process with its own user folder (SQLite), owner, and no phoning home. */
-function n8nEnv({ runtime, userFolder, port, encryptionKey, owner = DEFAULT_OWNER, extra = {} }) {
+/**
+ * Environment for an n8n process with its own user folder (SQLite), owner, and no phoning home.
+ * `owner`: { email, password } (scripts/lib/settings.js: N8N_OWNER_PASSWORD or the folder's generated one).
+ */
+function n8nEnv({ runtime, userFolder, port, encryptionKey, owner, extra = {} }) {
+	if (!owner || !owner.password) throw new Error('n8nEnv: an owner password is required (settings.ensureOwnerPassword)');
+	owner = { ...DEFAULT_OWNER, ...owner };
 	const env = { ...process.env };
+	delete env.N8N_OWNER_PASSWORD; // this project's setting, not n8n's: no secret in n8n's environment ($env)
 	// never leak the host's Node 20 into n8n's children (task runner)
 	env.PATH = `${path.dirname(runtime.nodeBin)}${path.delimiter}${process.env.PATH}`;
 	Object.assign(env, {
 		N8N_USER_FOLDER: userFolder,
 		DB_TYPE: 'sqlite',
 		N8N_PORT: String(port),
-		N8N_LISTEN_ADDRESS: extra.N8N_LISTEN_ADDRESS || '127.0.0.1',
+		N8N_LISTEN_ADDRESS: extra.N8N_LISTEN_ADDRESS || settings.DEFAULT_LISTEN_ADDRESS,
 		N8N_ENCRYPTION_KEY: encryptionKey,
 		N8N_DIAGNOSTICS_ENABLED: 'false',
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
@@ -62,12 +71,9 @@ function n8nEnv({ runtime, userFolder, port, encryptionKey, owner = DEFAULT_OWNE
 	return env;
 }
 
-/** Stable per-folder encryption key, generated once. */
+/** Stable per-folder encryption key (settings.encryptionKeyFor: n8n's own in .n8n/config, else generated once). */
 function encryptionKeyFor(userFolder) {
-	fs.mkdirSync(userFolder, { recursive: true });
-	const file = path.join(userFolder, 'encryption.key');
-	if (!fs.existsSync(file)) fs.writeFileSync(file, crypto.randomBytes(24).toString('hex'));
-	return fs.readFileSync(file, 'utf8').trim();
+	return settings.encryptionKeyFor({ userFolder });
 }
 
 /** n8n's Community Nodes install of the built package (scripts/lib/install.js). */
@@ -149,7 +155,8 @@ function credentialsFromEnv(env) {
 			data: {
 				shopDomain: env.SHOPIFY_SHOP_DOMAIN || 'demo-store.myshopify.com',
 				accessToken: env.SHOPIFY_API_KEY || '',
-				webhookSecret: env.SHOPIFY_WEBHOOK_SECRET || 'demo-webhook-secret',
+				// the public demo secret only for the sandbox on loopback (settings.checkWebhookSecret refuses otherwise)
+				webhookSecret: env.SHOPIFY_WEBHOOK_SECRET || settings.DEMO_WEBHOOK_SECRET,
 				previousWebhookSecret: env.SHOPIFY_PREVIOUS_WEBHOOK_SECRET || '',
 				apiVersion: env.SHOPIFY_API_VERSION || '2026-10',
 				apiUrl: env.SHOPIFY_API_URL || '',

@@ -11,6 +11,7 @@ const { spawn } = require('node:child_process');
 const n8n = require('../../scripts/lib/n8n');
 const { provision } = require('../../scripts/lib/provision');
 const queue = require('../../scripts/lib/queue');
+const settings = require('../../scripts/lib/settings');
 
 const ROOT = n8n.ROOT;
 const STATE_DIR = path.join(ROOT, '.e2e');
@@ -113,11 +114,15 @@ async function startStack({
 			throw new Error(`unknown mode "${mode}" (main or queue)`);
 		}
 		const userFolder = path.join(dir, 'n8n');
+		// npm start's settings (scripts/lib/settings.js) for this folder: loopback only, a random owner
+		// password kept in <userFolder>/owner-password (mode 0600), the folder's encryption key
+		const owner = { email: settings.DEFAULT_OWNER_EMAIL, ...settings.ensureOwnerPassword({ userFolder }) };
 		const env = n8n.n8nEnv({
 			runtime,
 			userFolder,
 			port,
-			encryptionKey: n8n.encryptionKeyFor(userFolder),
+			owner,
+			encryptionKey: settings.encryptionKeyFor({ userFolder }),
 			// the recovery workflow's Klaviyo retry budget, shortened so the worker-kill test need not wait 10 min
 			extra: { N8N_LOG_LEVEL: 'warn', SHOPIFY_KLAVIYO_RETRY_BUDGET_SECONDS: '60', ...extraEnv, ...n8nEnv },
 		});
@@ -152,7 +157,7 @@ async function startStack({
 			log(`${ws.length} n8n worker(s) ready (health ports ${ws.map((w) => w.healthPort).join(', ')})`);
 		}
 		const baseUrl = `http://127.0.0.1:${port}`;
-		const setup = await provision({ baseUrl, userFolder, owner: n8n.DEFAULT_OWNER, credentials: workflows ? n8n.credentialsFromEnv(cfg) : undefined, recovery });
+		const setup = await provision({ baseUrl, userFolder, owner, credentials: workflows ? n8n.credentialsFromEnv(cfg) : undefined, recovery });
 		if (workflows) await n8n.waitReady(port, { child, webhookPath: 'shopify' });
 		const { apiKey, session, tableId, stateTableId, syncWorkflowId, recoveryWorkflowId, credentials } = setup;
 		const { cookie, browserId } = session;
