@@ -54,9 +54,12 @@ async function startSandboxIfNeeded(cfg, say) {
 /** n8n's own settings given in .env (N8N_*, EXECUTIONS_*, DB_*, QUEUE_*) reach n8n like exported ones. */
 function n8nSettingsFrom(cfg) {
 	// N8N_OWNER_* are this project's (the owner login), not n8n's: the password stays out of n8n's env.
-	// N8N_USER_FOLDER and N8N_LISTEN_ADDRESS come resolved from settings.forStart (userEnv).
+	// N8N_USER_FOLDER and N8N_LISTEN_ADDRESS come resolved from settings.forStart (userEnv); an empty
+	// value (`N8N_X=` in .env) means "not set", not "set to nothing".
 	return Object.fromEntries(
-		Object.entries(cfg).filter(([k]) => /^(N8N_|EXECUTIONS_|DB_|QUEUE_)/.test(k) && !k.startsWith('N8N_OWNER_') && k !== 'N8N_USER_FOLDER' && k !== 'N8N_DATA_DIR'),
+		Object.entries(cfg).filter(
+			([k, v]) => /^(N8N_|EXECUTIONS_|DB_|QUEUE_)/.test(k) && v !== '' && !k.startsWith('N8N_OWNER_') && k !== 'N8N_USER_FOLDER' && k !== 'N8N_DATA_DIR',
+		),
 	);
 }
 
