@@ -100,7 +100,7 @@ async function main() {
 			extraLines: [
 				`  Redis:                127.0.0.1:${redisPort}`,
 				`  Workers:              ${ws.map((w) => `#${w.index} pid ${w.child.pid} (health http://127.0.0.1:${w.healthPort}/healthz)`).join(', ')}`,
-				`  Database:             ${postgres ? 'PostgreSQL' : `SQLite in ${path.relative(ROOT, userFolder)}/ (fine to try; use PostgreSQL in production)`}`,
+				`  Database:             ${postgres ? 'PostgreSQL' : `SQLite in ${userFolder}/ (fine to try; use PostgreSQL in production)`}`,
 			],
 		});
 	} catch (err) {
