@@ -11,9 +11,10 @@
  *  - listen address: `127.0.0.1` unless `N8N_LISTEN_ADDRESS` says otherwise.
  *  - owner password: `N8N_OWNER_PASSWORD`, else one generated at random on the first start and kept
  *    in `<user folder>/owner-password` (mode 0600), reused afterwards. No published default.
- *  - refusal: a real Klaviyo account (a key, or a KLAVIYO_API_URL that is not loopback), an n8n
- *    reachable beyond loopback, or a public webhook URL needs SHOPIFY_WEBHOOK_SECRET; only the local
- *    sandbox on loopback may use the public demo secret.
+ *  - refusal: a real Klaviyo account (a key, or a KLAVIYO_API_URL that is not loopback), a real shop
+ *    (SHOPIFY_API_KEY, or a SHOPIFY_API_URL that is not loopback), an n8n reachable beyond loopback, or
+ *    a public webhook URL needs SHOPIFY_WEBHOOK_SECRET; only the sandboxes on loopback may use the
+ *    public demo secret.
  */
 const fs = require('node:fs');
 const net = require('node:net');
@@ -89,6 +90,8 @@ function exposureReasons(cfg) {
 	const reasons = [];
 	if (given(cfg.KLAVIYO_PRIVATE_API_KEY)) reasons.push('KLAVIYO_PRIVATE_API_KEY is set (a real Klaviyo account)');
 	if (given(cfg.KLAVIYO_API_URL) && !isLoopbackUrl(cfg.KLAVIYO_API_URL)) reasons.push(`KLAVIYO_API_URL (${cfg.KLAVIYO_API_URL}) is not on this machine`);
+	if (given(cfg.SHOPIFY_API_KEY)) reasons.push('SHOPIFY_API_KEY is set (a real shop, whose webhooks the trigger registers)');
+	if (given(cfg.SHOPIFY_API_URL) && !isLoopbackUrl(cfg.SHOPIFY_API_URL)) reasons.push(`SHOPIFY_API_URL (${cfg.SHOPIFY_API_URL}) is not on this machine`);
 	const listen = listenAddressFrom(cfg);
 	if (!isLoopbackHost(listen)) reasons.push(`N8N_LISTEN_ADDRESS=${listen} lets other machines reach n8n`);
 	const hook = webhookUrlFrom(cfg);
@@ -108,7 +111,7 @@ function checkWebhookSecret(cfg) {
 			`SHOPIFY_WEBHOOK_SECRET is ${secret ? `the public demo secret "${DEMO_WEBHOOK_SECRET}"` : 'not set'}, but ${reasons.join('; ')}. ` +
 				'Anyone could sign Shopify deliveries with the demo secret, so npm start refuses: set SHOPIFY_WEBHOOK_SECRET in .env to your ' +
 				"Shopify webhook signing secret (your app's API secret key, or the key under Settings → Notifications → Webhooks). " +
-				'Without any Klaviyo key and on 127.0.0.1, npm start runs the local sandbox with the demo secret.',
+				'Without Klaviyo and Shopify keys and on 127.0.0.1, npm start runs the local sandboxes with the demo secret.',
 		);
 	}
 	return reasons;

@@ -7,7 +7,7 @@
  * Klaviyo key but no SHOPIFY_WEBHOOK_SECRET, start refuses, naming the variable.
  *
  * Main mode only (a *.main.test.js: jest.config.js leaves it out of the queue pass): its own n8n on
- * E2E_N8N_PORT + 40 and its sandbox on E2E_N8N_PORT + 41, beside the shared stack.
+ * E2E_N8N_PORT + 40, its Klaviyo sandbox on + 41 and its Shopify sandbox on + 42, beside the shared stack.
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -22,6 +22,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const BASE = Number(process.env.E2E_N8N_PORT || 5700);
 const PORT = BASE + 40;
 const SANDBOX_PORT = BASE + 41;
+const SHOPIFY_SANDBOX_PORT = BASE + 42;
 const PACKAGE = require('../../package.json').name;
 const fixture = (name) => JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'shopify', name), 'utf8'));
 
@@ -33,7 +34,7 @@ jest.setTimeout(300000);
  */
 function userShell(vars) {
 	const env = { ...process.env };
-	const mine = ['N8N_USER_FOLDER', 'N8N_DATA_DIR', 'N8N_PORT', 'N8N_LISTEN_ADDRESS', 'N8N_WEBHOOK_URL', 'WEBHOOK_URL', 'N8N_OWNER_EMAIL', 'N8N_OWNER_PASSWORD', 'N8N_ENCRYPTION_KEY', 'KLAVIYO_PRIVATE_API_KEY', 'KLAVIYO_API_URL', 'KLAVIYO_SANDBOX_PORT', 'SHOPIFY_WEBHOOK_SECRET', 'SHOPIFY_SHOP_DOMAIN', 'SHOPIFY_API_KEY', 'DB_TYPE', 'EXECUTIONS_MODE'];
+	const mine = ['N8N_USER_FOLDER', 'N8N_DATA_DIR', 'N8N_PORT', 'N8N_LISTEN_ADDRESS', 'N8N_WEBHOOK_URL', 'WEBHOOK_URL', 'N8N_OWNER_EMAIL', 'N8N_OWNER_PASSWORD', 'N8N_ENCRYPTION_KEY', 'KLAVIYO_PRIVATE_API_KEY', 'KLAVIYO_API_URL', 'KLAVIYO_SANDBOX_PORT', 'SHOPIFY_WEBHOOK_SECRET', 'SHOPIFY_SHOP_DOMAIN', 'SHOPIFY_API_KEY', 'SHOPIFY_API_URL', 'SHOPIFY_SANDBOX_PORT', 'DB_TYPE', 'EXECUTIONS_MODE'];
 	for (const k of mine) delete env[k];
 	const dotenv = path.join(ROOT, '.env');
 	if (fs.existsSync(dotenv)) for (const k of Object.keys(parseDotenv(fs.readFileSync(dotenv, 'utf8')))) if (mine.includes(k) || /^(N8N_|DB_|QUEUE_|EXECUTIONS_)/.test(k)) env[k] = '';
@@ -117,7 +118,7 @@ describe('npm start with N8N_USER_FOLDER, the sandbox, and no public defaults', 
 	beforeAll(async () => {
 		tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'start-settings-'));
 		folder = path.join(tmp, 'my-n8n');
-		run = runStart(userShell({ N8N_USER_FOLDER: folder, N8N_PORT: String(PORT), KLAVIYO_SANDBOX_PORT: String(SANDBOX_PORT), N8N_LOG_LEVEL: 'warn' }), /n8n-nodes-shopify-klaviyo is running/);
+		run = runStart(userShell({ N8N_USER_FOLDER: folder, N8N_PORT: String(PORT), KLAVIYO_SANDBOX_PORT: String(SANDBOX_PORT), SHOPIFY_SANDBOX_PORT: String(SHOPIFY_SANDBOX_PORT), N8N_LOG_LEVEL: 'warn' }), /n8n-nodes-shopify-klaviyo is running/);
 		const how = await run.done;
 		fs.writeFileSync(path.join(tmp, 'start.log'), run.output);
 		if (how !== 'ready') throw new Error(`npm start did not come up (${JSON.stringify(run.exited)}):\n${run.output.slice(-4000)}`);
@@ -190,7 +191,7 @@ describe('npm start with N8N_USER_FOLDER, the sandbox, and no public defaults', 
 
 	it('refuses to start with a real Klaviyo key and no SHOPIFY_WEBHOOK_SECRET, naming the variable', async () => {
 		const other = path.join(tmp, 'refused');
-		const refused = runStart(userShell({ N8N_USER_FOLDER: other, N8N_PORT: String(PORT + 2), KLAVIYO_PRIVATE_API_KEY: 'pk_live_not_a_real_key_0123' }));
+		const refused = runStart(userShell({ N8N_USER_FOLDER: other, N8N_PORT: String(PORT + 3), SHOPIFY_SANDBOX_PORT: String(SHOPIFY_SANDBOX_PORT + 2), KLAVIYO_PRIVATE_API_KEY: 'pk_live_not_a_real_key_0123' }));
 		expect(await refused.done).toBe('exited');
 		expect(refused.exited.code).toBe(1);
 		expect(refused.output).toMatch(/ERROR: SHOPIFY_WEBHOOK_SECRET is not set, but KLAVIYO_PRIVATE_API_KEY is set/);

@@ -88,6 +88,12 @@ describe('webhook secret: the public demo secret only for the sandbox on loopbac
 		expect(message).not.toContain('pk_live_secret_value');
 	});
 
+	it('a real shop (SHOPIFY_API_KEY, a non-loopback SHOPIFY_API_URL) is refused too; the local Shopify sandbox is not', () => {
+		expect(() => settings.checkWebhookSecret({ SHOPIFY_API_KEY: 'shpat_real' })).toThrow(/SHOPIFY_WEBHOOK_SECRET is not set, but SHOPIFY_API_KEY is set/);
+		expect(() => settings.checkWebhookSecret({ SHOPIFY_API_URL: 'https://my-store.myshopify.com' })).toThrow(/SHOPIFY_WEBHOOK_SECRET.*SHOPIFY_API_URL/);
+		expect(settings.checkWebhookSecret({ SHOPIFY_API_URL: 'http://127.0.0.1:5681' })).toEqual([]);
+	});
+
 	it('a non-loopback KLAVIYO_API_URL, listen address or webhook URL is refused too', () => {
 		expect(() => settings.checkWebhookSecret({ KLAVIYO_API_URL: 'https://a.klaviyo.com' })).toThrow(/SHOPIFY_WEBHOOK_SECRET.*KLAVIYO_API_URL/);
 		expect(() => settings.checkWebhookSecret({ N8N_LISTEN_ADDRESS: '0.0.0.0' })).toThrow(/SHOPIFY_WEBHOOK_SECRET.*N8N_LISTEN_ADDRESS=0\.0\.0\.0/);
