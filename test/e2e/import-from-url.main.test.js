@@ -55,7 +55,19 @@ describe('Import from URL, next to other workflows and Data Tables', () => {
 			await api('post', `/workflows/${s.syncWorkflowId}/deactivate`, {}); // one workflow per webhook path
 			copyId = (await api('post', '/workflows', { name: `${wf.name} (imported from URL)`, nodes: wf.nodes, connections: wf.connections, settings: wf.settings })).id;
 			expect(copyId).not.toBe(s.syncWorkflowId);
-			await api('post', `/workflows/${copyId}/activate`, {});
+			// n8n answers 409 (webhook path conflict) until the original's webhook is gone: retry a little
+			let conflict = '';
+			await waitFor(
+				async () => {
+					const r = await axios.post(`${s.baseUrl}/api/v1/workflows/${copyId}/activate`, {}, { headers: { 'X-N8N-API-KEY': s.apiKey }, validateStatus: () => true });
+					if (r.status === 409) conflict = JSON.stringify(r.data);
+					else if (r.status !== 200) throw new Error(`activate → HTTP ${r.status}: ${JSON.stringify(r.data)}`);
+					return r.status === 200;
+				},
+				{ what: `the copy's activation (last 409: ${conflict})`, timeoutMs: 30000, intervalMs: 1000 },
+			).catch((e) => {
+				throw new Error(`${e.message} ${conflict}`);
+			});
 			await waitFor(async () => (await axios.post(`${s.webhookUrl}`, '{}', { validateStatus: () => true })).status === 401, { what: 'the copy\'s webhook' });
 
 			const order = { ...fixture('order-blueprint.json'), id: 805000000001, name: '#8051' };
