@@ -4,11 +4,12 @@ import { compact, parseJsonParameter } from './common';
 
 /** Shared field definitions and body builders for profiles and events. */
 
-function withDisplay(props: INodeProperties[], displayOptions: IDisplayOptions): INodeProperties[] {
-	return props.map((p) => ({ ...p, displayOptions }));
+/** `displayOptions` beyond the resource and operation (router.ts adds those), e.g. { show: { source: ['fields'] } }. */
+function withDisplay(props: INodeProperties[], displayOptions?: IDisplayOptions): INodeProperties[] {
+	return displayOptions ? props.map((p) => ({ ...p, displayOptions })) : props;
 }
 
-export function profileFields(displayOptions: IDisplayOptions): INodeProperties[] {
+export function profileFields(displayOptions?: IDisplayOptions): INodeProperties[] {
 	return withDisplay(
 		[
 			{
@@ -116,7 +117,7 @@ export function buildProfileResource(ctx: IExecuteFunctions, i: number): IDataOb
 	return { type: 'profile', attributes };
 }
 
-export function eventFields(displayOptions: IDisplayOptions): INodeProperties[] {
+export function eventFields(displayOptions?: IDisplayOptions): INodeProperties[] {
 	return withDisplay(
 		[
 			{

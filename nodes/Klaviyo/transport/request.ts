@@ -22,8 +22,11 @@ export interface KlaviyoRequest {
 	path: string;
 	body?: IDataObject;
 	qs?: IDataObject;
-	/** ENDPOINTS key (path template) for limits and scopes; defaults to "METHOD path" */
-	endpoint?: string;
+	/**
+	 * Limits and scopes: an ENDPOINTS key ("METHOD /path-template"), or the spec itself for an endpoint
+	 * only one operation calls (declared in its file, see OperationModule.endpoints); defaults to "METHOD path"
+	 */
+	endpoint?: string | EndpointSpec;
 }
 
 export interface TransportSettings {
@@ -171,6 +174,7 @@ function parseBody(body: unknown): unknown {
 }
 
 export function endpointFor(req: KlaviyoRequest): EndpointSpec {
+	if (typeof req.endpoint === 'object') return req.endpoint;
 	const key = req.endpoint ?? `${req.method} ${req.path}`;
 	return (
 		ENDPOINTS[key] ?? {

@@ -1,3 +1,5 @@
+import { allOperations } from '../../../nodes/Klaviyo/actions/router';
+import type { EndpointSpec } from '../../../nodes/Klaviyo/transport/endpoints';
 import { ENDPOINTS, OPERATION_ENDPOINT } from '../../../nodes/Klaviyo/transport/endpoints';
 import { openapi } from './helpers';
 
@@ -7,8 +9,14 @@ const spec = JSON.parse(fs.readFileSync(openapi.specPath(), 'utf8')) as {
 	paths: Record<string, Record<string, { 'x-klaviyo-scopes'?: string[] }>>;
 };
 
+/** The shared table plus the endpoints single operations declare in their own files. */
+const declared: Array<[string, EndpointSpec]> = [
+	...Object.entries(ENDPOINTS),
+	...allOperations().flatMap(({ module }) => (module.endpoints ?? []).map((e): [string, EndpointSpec] => [`${e.method} ${e.path}`, e])),
+];
+
 describe('endpoint table', () => {
-	it.each(Object.entries(ENDPOINTS))('%s matches x-klaviyo-ratelimit and x-klaviyo-scopes', (key, endpoint) => {
+	it.each(declared)('%s matches x-klaviyo-ratelimit and x-klaviyo-scopes', (key, endpoint) => {
 		expect(key).toBe(`${endpoint.method} ${endpoint.path}`);
 		const limit = openapi.rateLimitOf(endpoint.method, endpoint.path);
 		expect(limit).toEqual({ burst: `${endpoint.burstPerSecond}/s`, steady: `${endpoint.steadyPerMinute}/m` });

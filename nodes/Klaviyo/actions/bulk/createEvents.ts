@@ -15,8 +15,14 @@ import {
 import { buildEventBody, eventFields } from '../fields';
 import type { BulkEventEntry } from './chunk';
 import { eventJobBody, planEventJobs, toBulkEntry } from './chunk';
+import type { OperationOption } from '../Interfaces';
 
-const displayOptions = { show: { resource: ['bulk'], operation: ['createEvents'] } };
+/** Its entry in the resource's Operation list (router.ts shows the fields below only for it). */
+export const option: OperationOption = {
+	name: 'Create Events in Bulk',
+	action: 'Create events in bulk',
+	description: 'Send all input events in bulk jobs of up to 1000 events',
+};
 
 export const description: INodeProperties[] = [
 	{
@@ -36,16 +42,14 @@ export const description: INodeProperties[] = [
 			},
 		],
 		default: 'mapped',
-		displayOptions,
 	},
-	...eventFields({ show: { ...displayOptions.show, source: ['fields'] } }),
+	...eventFields({ show: { source: ['fields'] } }),
 	{
 		displayName: 'Backfill',
 		name: 'backfill',
 		type: 'boolean',
 		default: false,
 		description: 'Whether to record the events without triggering flows (for historical imports)',
-		displayOptions,
 	},
 	{
 		displayName: 'Events per Job',
@@ -54,7 +58,6 @@ export const description: INodeProperties[] = [
 		typeOptions: { minValue: 1, maxValue: MAX_EVENTS_PER_BULK_JOB },
 		default: MAX_EVENTS_PER_BULK_JOB,
 		description: 'At most 1000 events per bulk job (Klaviyo limit)',
-		displayOptions,
 	},
 ];
 

@@ -19,8 +19,14 @@ import { attributeImportErrors, parseImportErrorsPage, singleProfilePointer } fr
 import type { FailureInfo } from '../../transport/errors';
 import { fieldFromPointer } from '../../transport/errors';
 import type { NodeSettings } from '../common';
+import type { OperationOption } from '../Interfaces';
 
-const displayOptions = { show: { resource: ['bulk'], operation: ['importProfiles'] } };
+/** Its entry in the resource's Operation list (router.ts shows the fields below only for it). */
+export const option: OperationOption = {
+	name: 'Import Profiles in Bulk',
+	action: 'Import profiles in bulk',
+	description: 'Import all input profiles in jobs of up to 10 000 profiles',
+};
 
 export const description: INodeProperties[] = [
 	{
@@ -40,16 +46,14 @@ export const description: INodeProperties[] = [
 			},
 		],
 		default: 'mapped',
-		displayOptions,
 	},
-	...profileFields({ show: { ...displayOptions.show, source: ['fields'] } }),
+	...profileFields({ show: { source: ['fields'] } }),
 	{
 		displayName: 'List ID',
 		name: 'listId',
 		type: 'string',
 		default: '',
 		description: 'Optional list to add the imported profiles to',
-		displayOptions,
 	},
 	{
 		displayName: 'Profiles per Job',
@@ -58,7 +62,6 @@ export const description: INodeProperties[] = [
 		typeOptions: { minValue: 1, maxValue: MAX_PROFILES_PER_IMPORT_JOB },
 		default: MAX_PROFILES_PER_IMPORT_JOB,
 		description: 'At most 10 000 profiles per import job (Klaviyo limit)',
-		displayOptions,
 	},
 	{
 		displayName: 'Wait for Completion',
@@ -67,7 +70,6 @@ export const description: INodeProperties[] = [
 		default: true,
 		description:
 			'Whether to poll each job until it is complete or cancelled. Profiles a completed job rejected (its import errors) then go to the error output, the others succeed. Needs the profiles:read and lists:read scopes.',
-		displayOptions,
 	},
 	{
 		displayName: 'Poll Interval (Seconds)',
@@ -75,7 +77,7 @@ export const description: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 1 },
 		default: 10,
-		displayOptions: { show: { ...displayOptions.show, waitForCompletion: [true] } },
+		displayOptions: { show: { waitForCompletion: [true] } },
 	},
 	{
 		displayName: 'Max Polls',
@@ -84,7 +86,7 @@ export const description: INodeProperties[] = [
 		typeOptions: { minValue: 1, maxValue: 1000 },
 		default: 60,
 		description: 'Stop polling after this many status checks and report the job as still running',
-		displayOptions: { show: { ...displayOptions.show, waitForCompletion: [true] } },
+		displayOptions: { show: { waitForCompletion: [true] } },
 	},
 ];
 

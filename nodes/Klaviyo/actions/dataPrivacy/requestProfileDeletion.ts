@@ -1,8 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { passthroughOf, runPerItem } from '../common';
+import type { OperationOption } from '../Interfaces';
 
-const displayOptions = { show: { resource: ['dataPrivacy'], operation: ['requestProfileDeletion'] } };
+/** Its entry in the resource's Operation list (router.ts shows the fields below only for it). */
+export const option: OperationOption = {
+	name: 'Request Profile Deletion',
+	action: 'Request a profile deletion',
+	description: 'Delete a profile and its data (GDPR / CCPA)',
+};
 
 export const description: INodeProperties[] = [
 	{
@@ -20,7 +26,6 @@ export const description: INodeProperties[] = [
 			{ name: 'Profile ID', value: 'id' },
 		],
 		default: 'email',
-		displayOptions,
 	},
 	{
 		displayName: 'Value',
@@ -29,7 +34,6 @@ export const description: INodeProperties[] = [
 		required: true,
 		default: '',
 		description: 'The email, external ID, phone number (E.164) or Klaviyo profile ID of the profile to delete',
-		displayOptions,
 	},
 ];
 

@@ -2,8 +2,14 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError } from 'n8n-workflow';
 import { isKlaviyoOperation, KLAVIYO_OPERATIONS } from '../../transport/endpoints';
 import { passthroughOf, runPerItem } from '../common';
+import type { OperationOption } from '../Interfaces';
 
-const displayOptions = { show: { resource: ['mappedRequest'], operation: ['send'] } };
+/** Its entry in the resource's Operation list (router.ts shows the fields below only for it). */
+export const option: OperationOption = {
+	name: 'Send',
+	action: 'Send a mapped request',
+	description: 'Send the request the Shopify to Klaviyo node produced (operation + body)',
+};
 
 export const description: INodeProperties[] = [
 	{
@@ -12,7 +18,6 @@ export const description: INodeProperties[] = [
 		name: 'mappedNotice',
 		type: 'notice',
 		default: '',
-		displayOptions,
 	},
 ];
 

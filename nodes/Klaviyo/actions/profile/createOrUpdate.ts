@@ -1,10 +1,16 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { passthroughOf, runPerItem } from '../common';
 import { buildProfileResource, profileFields } from '../fields';
+import type { OperationOption } from '../Interfaces';
 
-const displayOptions = { show: { resource: ['profile'], operation: ['createOrUpdate'] } };
+/** Its entry in the resource's Operation list (router.ts shows the fields below only for it). */
+export const option: OperationOption = {
+	name: 'Create or Update',
+	action: 'Create or update a profile',
+	description: 'Create a profile or update the one with the same identifiers',
+};
 
-export const description: INodeProperties[] = profileFields(displayOptions);
+export const description: INodeProperties[] = profileFields();
 
 /** POST /api/profile-import (ProfileUpsertQuery), one request per item. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {

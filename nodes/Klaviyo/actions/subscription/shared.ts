@@ -2,7 +2,6 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 export function subscriptionFields(operation: 'subscribe' | 'unsubscribe'): INodeProperties[] {
-	const displayOptions = { show: { resource: ['subscription'], operation: [operation] } };
 	const props: INodeProperties[] = [
 		{
 			displayName: 'Channel',
@@ -22,7 +21,7 @@ export function subscriptionFields(operation: 'subscribe' | 'unsubscribe'): INod
 			placeholder: 'name@email.com',
 			default: '',
 			required: true,
-			displayOptions: { show: { ...displayOptions.show, channel: ['email'] } },
+			displayOptions: { show: { channel: ['email'] } },
 		},
 		{
 			displayName: 'Phone Number',
@@ -32,7 +31,7 @@ export function subscriptionFields(operation: 'subscribe' | 'unsubscribe'): INod
 			required: true,
 			placeholder: '+15005550006',
 			description: 'Phone number in E.164 format',
-			displayOptions: { show: { ...displayOptions.show, channel: ['sms'] } },
+			displayOptions: { show: { channel: ['sms'] } },
 		},
 		{
 			displayName: 'List ID',
@@ -55,7 +54,7 @@ export function subscriptionFields(operation: 'subscribe' | 'unsubscribe'): INod
 			description: 'Stored on the consent record as where the consent came from',
 		});
 	}
-	return props.map((p) => ({ ...p, displayOptions: p.displayOptions ?? displayOptions }));
+	return props;
 }
 
 /** Profile entry of a subscription job: identifiers + subscriptions for the chosen channel. */

@@ -1,6 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { passthroughOf, runPerItem } from '../common';
 import { listRelationship, subscriptionFields, subscriptionProfile } from './shared';
+import type { OperationOption } from '../Interfaces';
+
+/** Its entry in the resource's Operation list (router.ts shows the fields below only for it). */
+export const option: OperationOption = {
+	name: 'Subscribe',
+	action: 'Subscribe a profile',
+	description: 'Record marketing consent for email or SMS',
+};
 
 export const description: INodeProperties[] = subscriptionFields('subscribe');
 

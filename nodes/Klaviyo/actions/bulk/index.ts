@@ -1,0 +1,2 @@
+export * as createEvents from './createEvents';
+export * as importProfiles from './importProfiles';

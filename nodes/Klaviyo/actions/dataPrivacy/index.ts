@@ -1,0 +1,1 @@
+export * as requestProfileDeletion from './requestProfileDeletion';

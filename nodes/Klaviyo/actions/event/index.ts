@@ -1,0 +1,1 @@
+export * as create from './create';

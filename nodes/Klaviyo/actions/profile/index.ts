@@ -1,0 +1,1 @@
+export * as createOrUpdate from './createOrUpdate';

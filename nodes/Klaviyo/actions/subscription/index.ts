@@ -1,0 +1,2 @@
+export * as subscribe from './subscribe';
+export * as unsubscribe from './unsubscribe';
