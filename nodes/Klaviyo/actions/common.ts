@@ -13,6 +13,15 @@ import type { TransportSettings } from '../transport/request';
 import { credentialInfo } from '../transport/request';
 import type { SendResult } from '../transport/send';
 import { sendOperation } from '../transport/send';
+import { DEFAULT_RETRY_POLICY, MAX_RETRY_AFTER_MS } from '../transport/retry';
+
+/** The editor's defaults: the retry policy's (transport/retry.ts), in the units the editor shows. */
+const DEFAULTS = {
+	concurrency: 5,
+	maxAttempts: DEFAULT_RETRY_POLICY.maxAttempts,
+	maxDelay: DEFAULT_RETRY_POLICY.maxDelayMs / 1000,
+	timeout: DEFAULT_RETRY_POLICY.timeoutMs / 1000,
+};
 
 /** Options shared by every operation (retry, timeout, concurrency). */
 export const transportOptions: INodeProperties = {
@@ -27,7 +36,7 @@ export const transportOptions: INodeProperties = {
 			name: 'concurrency',
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 50 },
-			default: 5,
+			default: DEFAULTS.concurrency,
 			description: 'How many requests this node sends at the same time',
 		},
 		{
@@ -35,7 +44,7 @@ export const transportOptions: INodeProperties = {
 			name: 'maxAttempts',
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 20 },
-			default: 6,
+			default: DEFAULTS.maxAttempts,
 			description:
 				'Attempts per request, including the first, on throttling (429), server errors and network failures',
 		},
@@ -44,16 +53,15 @@ export const transportOptions: INodeProperties = {
 			name: 'maxDelay',
 			type: 'number',
 			typeOptions: { minValue: 1 },
-			default: 60,
-			description:
-				'Longest backoff wait between two attempts when Klaviyo gives no Retry-After. A Retry-After is always waited in full (up to 15 minutes; a longer one fails the item).',
+			default: DEFAULTS.maxDelay,
+			description: `Longest backoff wait between two attempts when Klaviyo gives no Retry-After. A Retry-After is always waited in full (up to ${MAX_RETRY_AFTER_MS / 60_000} minutes; a longer one fails the item).`,
 		},
 		{
 			displayName: 'Timeout (Seconds)',
 			name: 'timeout',
 			type: 'number',
 			typeOptions: { minValue: 1 },
-			default: 30,
+			default: DEFAULTS.timeout,
 			description: 'How long to wait for Klaviyo to answer one request',
 		},
 	],
@@ -70,10 +78,10 @@ export function getSettings(ctx: IExecuteFunctions): NodeSettings {
 		typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
 	return {
 		sleep: async (ms: number) => await sleep(ms),
-		concurrency: num(options.concurrency, 5),
-		maxAttempts: num(options.maxAttempts, 6),
-		maxDelayMs: num(options.maxDelay, 60) * 1000,
-		timeoutMs: num(options.timeout, 30) * 1000,
+		concurrency: num(options.concurrency, DEFAULTS.concurrency),
+		maxAttempts: num(options.maxAttempts, DEFAULTS.maxAttempts),
+		maxDelayMs: num(options.maxDelay, DEFAULTS.maxDelay) * 1000,
+		timeoutMs: num(options.timeout, DEFAULTS.timeout) * 1000,
 	};
 }
 

@@ -4,7 +4,7 @@ import { ENDPOINTS } from './endpoints';
 import type { Clock } from './limiter';
 import { accountKeyOf, getLimiter } from './limiter';
 import type { HeaderMap, HttpOutcome, RetryResult } from './retry';
-import { DEFAULT_RETRY_POLICY, withRetry } from './retry';
+import { classifyError, DEFAULT_RETRY_POLICY, withRetry } from './retry';
 
 /**
  * The only module that talks HTTP to Klaviyo. Everything goes through
@@ -13,8 +13,6 @@ import { DEFAULT_RETRY_POLICY, withRetry } from './retry';
  */
 
 export const CREDENTIAL_TYPE = 'klaviyoPrivateKeyApi';
-
-export const DEFAULT_TIMEOUT_MS = 30_000;
 
 export interface KlaviyoRequest {
 	method: IHttpRequestMethods;
@@ -29,6 +27,7 @@ export interface KlaviyoRequest {
 	endpoint?: string | EndpointSpec;
 }
 
+/** Overrides of the retry policy (transport/retry.ts); unset → DEFAULT_RETRY_POLICY. */
 export interface TransportSettings {
 	sleep: (ms: number) => Promise<void>;
 	maxAttempts?: number;
@@ -83,57 +82,7 @@ export async function credentialInfo(ctx: IExecuteFunctions): Promise<Credential
 	return info;
 }
 
-const RETRYABLE_NETWORK_CODES = new Set([
-	'ETIMEDOUT',
-	'ECONNRESET',
-	'ECONNREFUSED',
-	'ECONNABORTED',
-	'EPIPE',
-	'EAI_AGAIN',
-	'ENOTFOUND',
-	'ENETUNREACH',
-	'EHOSTUNREACH',
-	'ESOCKETTIMEDOUT',
-	'UND_ERR_SOCKET',
-	'UND_ERR_CONNECT_TIMEOUT',
-	'UND_ERR_HEADERS_TIMEOUT',
-	'ERR_SOCKET_CONNECTION_TIMEOUT',
-]);
-
-/** Walk an error and its causes (n8n wraps axios errors in NodeApiError). */
-function errorChain(error: unknown): Array<Record<string, unknown>> {
-	const chain: Array<Record<string, unknown>> = [];
-	let current: unknown = error;
-	for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
-		const e = current as Record<string, unknown>;
-		chain.push(e);
-		current = e.cause ?? e.errorResponse ?? e.reason;
-	}
-	return chain;
-}
-
-/** Classify a thrown error: an HTTP response in disguise, or a (retryable?) network failure. */
-export function classifyError(error: unknown): HttpOutcome {
-	const chain = errorChain(error);
-	for (const e of chain) {
-		const response = e.response as { status?: number; headers?: HeaderMap; data?: unknown } | undefined;
-		if (response && typeof response.status === 'number') {
-			return { kind: 'response', status: response.status, headers: response.headers ?? {}, body: response.data };
-		}
-	}
-	const codes = chain.map((e) => e.code).filter((c): c is string => typeof c === 'string');
-	const messages = chain.map((e) => e.message).filter((m): m is string => typeof m === 'string');
-	const text = messages.join(' | ').toLowerCase();
-	let code = codes.find((c) => RETRYABLE_NETWORK_CODES.has(c));
-	if (!code) {
-		if (/socket hang up|econnreset/.test(text)) code = 'ECONNRESET';
-		else if (/timeout|timed out|etimedout/.test(text)) code = 'ETIMEDOUT';
-		else if (/econnrefused/.test(text)) code = 'ECONNREFUSED';
-	}
-	const message = messages[messages.length - 1] ?? messages[0] ?? 'unknown error';
-	if (code) return { kind: 'network', code, message, retryable: true };
-	return { kind: 'network', code: codes[0] ?? 'UNKNOWN', message, retryable: false };
-}
+export { classifyError } from './retry';
 
 /** One HTTP attempt. Never throws for HTTP or network failures. */
 export async function sendOnce(
@@ -191,16 +140,19 @@ export function endpointFor(req: KlaviyoRequest): EndpointSpec {
 /**
  * Send one Klaviyo request with client-side rate limiting and the retry policy.
  * Each attempt first waits for the process-wide limiter of (account, endpoint).
+ * `recover` (see withRetry): given a failed answer, a corrected body to send instead, or undefined.
  */
 export async function klaviyoRequest(
 	ctx: IExecuteFunctions,
 	req: KlaviyoRequest,
 	settings: TransportSettings,
-): Promise<KlaviyoCallResult> {
+	recover?: (outcome: HttpOutcome, body: IDataObject | undefined) => IDataObject | undefined,
+): Promise<KlaviyoCallResult & { body?: IDataObject }> {
 	const credential = await credentialInfo(ctx);
 	const endpoint = endpointFor(req);
 	const limiter = getLimiter(credential.accountKey, `${endpoint.method} ${endpoint.path}`, endpoint, settings.now);
-	const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+	const timeoutMs = settings.timeoutMs ?? DEFAULT_RETRY_POLICY.timeoutMs;
+	let current = req;
 	const maxRetryAfterMs = settings.maxRetryAfterMs ?? DEFAULT_RETRY_POLICY.maxRetryAfterMs;
 	let limiterWaitMs = 0;
 	let sent = 0;
@@ -230,7 +182,7 @@ export async function klaviyoRequest(
 			}
 			heldByPause = false;
 			sent++;
-			const outcome = await sendOnce(ctx, credential, req, timeoutMs);
+			const outcome = await sendOnce(ctx, credential, current, timeoutMs);
 			if (outcome.kind === 'response') limiter.observe(outcome.headers, outcome.status);
 			return outcome;
 		},
@@ -241,6 +193,13 @@ export async function klaviyoRequest(
 			maxRetryAfterMs,
 			random: settings.random,
 		},
+		undefined,
+		recover &&
+			((outcome) => {
+				const body = recover(outcome, current.body);
+				if (body) current = { ...current, body };
+				return body !== undefined;
+			}),
 	);
 	return {
 		...result,
@@ -250,5 +209,6 @@ export async function klaviyoRequest(
 		endpoint,
 		limiterWaitMs,
 		...(heldByPause ? { heldByPause } : {}),
+		body: current.body,
 	};
 }

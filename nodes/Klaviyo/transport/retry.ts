@@ -1,6 +1,12 @@
 /**
- * Pure retry policy: no HTTP, no timers. The caller injects `sleep` (the node passes `sleep`
- * from n8n-workflow; tests pass a fake that records the waits) and `random` (for jitter).
+ * The retry policy, all of it in this module: which statuses and network failures are retried,
+ * how many attempts, how long to wait between them, how long one attempt may take, the Retry-After
+ * ceiling, and the one retry loop (withRetry) — also used by the recoveries in send.ts, which
+ * resend a corrected body (phone, email, duplicate profile). The node's editor defaults
+ * (actions/common.ts) are read from DEFAULT_RETRY_POLICY.
+ *
+ * Pure: no HTTP, no timers. The caller injects `sleep` (the node passes `sleep` from n8n-workflow;
+ * tests pass a fake that records the waits) and `random` (for jitter).
  */
 
 export type HeaderMap = Record<string, string | string[] | undefined>;
@@ -19,7 +25,7 @@ export type HttpOutcome =
 export const MAX_RETRY_AFTER_MS = 15 * 60_000;
 
 export interface RetryPolicy {
-	/** Total attempts including the first (default 6) */
+	/** Total attempts including the first (default 6); a recovery's corrected request gets a fresh count */
 	maxAttempts: number;
 	/** Upper bound of one backoff wait when Klaviyo gives no Retry-After, in ms (default 60 000) */
 	maxDelayMs: number;
@@ -29,6 +35,8 @@ export interface RetryPolicy {
 	minDelayMs: number;
 	/** Maximum random jitter added to a wait, in ms (default 1 000; 250 for Retry-After: 0) */
 	jitterMs: number;
+	/** How long one attempt may wait for Klaviyo's answer, in ms (default 30 000) */
+	timeoutMs: number;
 	/** Source of randomness in [0, 1) — injectable for deterministic tests */
 	random: () => number;
 	sleep: (ms: number) => Promise<void>;
@@ -40,8 +48,62 @@ export const DEFAULT_RETRY_POLICY: Omit<RetryPolicy, 'sleep'> = {
 	maxRetryAfterMs: MAX_RETRY_AFTER_MS,
 	minDelayMs: 250,
 	jitterMs: 1_000,
+	timeoutMs: 30_000,
 	random: Math.random,
 };
+
+/** Network failures worth another try (error codes of Node, axios and undici). */
+export const RETRYABLE_NETWORK_CODES: ReadonlySet<string> = new Set([
+	'ETIMEDOUT',
+	'ECONNRESET',
+	'ECONNREFUSED',
+	'ECONNABORTED',
+	'EPIPE',
+	'EAI_AGAIN',
+	'ENOTFOUND',
+	'ENETUNREACH',
+	'EHOSTUNREACH',
+	'ESOCKETTIMEDOUT',
+	'UND_ERR_SOCKET',
+	'UND_ERR_CONNECT_TIMEOUT',
+	'UND_ERR_HEADERS_TIMEOUT',
+	'ERR_SOCKET_CONNECTION_TIMEOUT',
+]);
+
+/** Walk an error and its causes (n8n wraps axios errors in NodeApiError). */
+function errorChain(error: unknown): Array<Record<string, unknown>> {
+	const chain: Array<Record<string, unknown>> = [];
+	let current: unknown = error;
+	for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
+		const e = current as Record<string, unknown>;
+		chain.push(e);
+		current = e.cause ?? e.errorResponse ?? e.reason;
+	}
+	return chain;
+}
+
+/** Classify a thrown error: an HTTP response in disguise, or a (retryable?) network failure. */
+export function classifyError(error: unknown): HttpOutcome {
+	const chain = errorChain(error);
+	for (const e of chain) {
+		const response = e.response as { status?: number; headers?: HeaderMap; data?: unknown } | undefined;
+		if (response && typeof response.status === 'number') {
+			return { kind: 'response', status: response.status, headers: response.headers ?? {}, body: response.data };
+		}
+	}
+	const codes = chain.map((e) => e.code).filter((c): c is string => typeof c === 'string');
+	const messages = chain.map((e) => e.message).filter((m): m is string => typeof m === 'string');
+	const text = messages.join(' | ').toLowerCase();
+	let code = codes.find((c) => RETRYABLE_NETWORK_CODES.has(c));
+	if (!code) {
+		if (/socket hang up|econnreset/.test(text)) code = 'ECONNRESET';
+		else if (/timeout|timed out|etimedout/.test(text)) code = 'ETIMEDOUT';
+		else if (/econnrefused/.test(text)) code = 'ECONNREFUSED';
+	}
+	const message = messages[messages.length - 1] ?? messages[0] ?? 'unknown error';
+	if (code) return { kind: 'network', code, message, retryable: true };
+	return { kind: 'network', code: codes[0] ?? 'UNKNOWN', message, retryable: false };
+}
 
 /** Statuses worth another try: throttling, server errors, Cloudflare timeouts (524), request timeout. */
 export const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504, 524]);
@@ -123,29 +185,41 @@ export interface RetryResult {
 /**
  * Run `attemptFn` until it returns a non-retryable outcome or maxAttempts is reached.
  * `attemptFn` must never throw for HTTP/network failures: it returns an HttpOutcome instead.
+ *
+ * `recover`: called with a failed outcome that is not retryable. It returns true when it has
+ * corrected the request `attemptFn` sends (e.g. dropped a phone number Klaviyo rejected): the
+ * corrected request is sent at once, with a fresh count of maxAttempts and backoff.
  */
 export async function withRetry(
 	attemptFn: (attempt: number) => Promise<HttpOutcome>,
 	policyIn: Partial<RetryPolicy> & Pick<RetryPolicy, 'sleep'>,
 	onRetry?: (info: { attempt: number; outcome: HttpOutcome; waitMs: number }) => void,
+	recover?: (outcome: HttpOutcome) => boolean,
 ): Promise<RetryResult> {
 	const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...stripUndefined(policyIn) } as RetryPolicy;
 	const maxAttempts = Math.max(1, Math.floor(policy.maxAttempts));
 	const waits: number[] = [];
 	let totalWaitMs = 0;
+	let attempts = 0;
+	/** Attempts of the current request (since the last recovery) */
 	let attempt = 0;
 	for (;;) {
 		attempt++;
-		const outcome = await attemptFn(attempt);
+		attempts++;
+		const outcome = await attemptFn(attempts);
 		if (!isRetryableOutcome(outcome)) {
-			return { outcome, attempts: attempt, totalWaitMs, exhausted: false, waits };
+			if (!isSuccess(outcome) && recover?.(outcome)) {
+				attempt = 0;
+				continue;
+			}
+			return { outcome, attempts, totalWaitMs, exhausted: false, waits };
 		}
 		const retryAfter = outcome.kind === 'response' ? parseRetryAfterMs(outcome.headers) : undefined;
 		if (retryAfter !== undefined && retryAfter > policy.maxRetryAfterMs) {
-			return { outcome, attempts: attempt, totalWaitMs, exhausted: false, waits, retryAfterBeyondCeilingMs: retryAfter };
+			return { outcome, attempts, totalWaitMs, exhausted: false, waits, retryAfterBeyondCeilingMs: retryAfter };
 		}
 		if (attempt >= maxAttempts) {
-			return { outcome, attempts: attempt, totalWaitMs, exhausted: true, waits };
+			return { outcome, attempts, totalWaitMs, exhausted: true, waits };
 		}
 		const waitMs = computeDelayMs(attempt, outcome, policy);
 		onRetry?.({ attempt, outcome, waitMs });

@@ -5,6 +5,7 @@ import type { FailureInfo } from './errors';
 import { apiErrorsOf, describeFailure } from './errors';
 import type { KlaviyoRequest, TransportSettings } from './request';
 import { klaviyoRequest } from './request';
+import type { HttpOutcome } from './retry';
 import { isSuccess } from './retry';
 
 /**
@@ -168,6 +169,10 @@ export function dropPhoneNumber(body: unknown, pointer: string | undefined): boo
 	return removed;
 }
 
+/**
+ * Send one request through the retry loop (klaviyoRequest → withRetry); the recoveries above are
+ * its `recover` hook, each used at most once: they correct the body and the loop sends it again.
+ */
 export async function sendRequest(
 	ctx: IExecuteFunctions,
 	req: KlaviyoRequest,
@@ -175,91 +180,76 @@ export async function sendRequest(
 	recovery?: { operation?: KlaviyoOperation },
 ): Promise<SendResult> {
 	const notes: string[] = [];
-	let attempts = 0;
-	let totalWaitMs = 0;
-	let current: KlaviyoRequest = { ...req, body: clone(req.body) };
 	let phoneRetried = false;
 	let emailRetried = false;
 	let duplicateResolved = false;
-	for (;;) {
-		const result = await klaviyoRequest(ctx, current, settings);
-		attempts += result.attempts;
-		totalWaitMs += result.totalWaitMs;
-		const outcome = result.outcome;
-		if (isSuccess(outcome) && outcome.kind === 'response') {
-			return {
-				ok: true,
-				status: outcome.status,
-				response: outcome.body === '' ? undefined : outcome.body,
-				attempts,
-				totalWaitMs,
-				notes,
-				body: current.body,
-			};
-		}
-		if (outcome.kind === 'response' && current.body) {
-			const errors = apiErrorsOf(outcome.body);
-			const first = errors[0];
-			if (outcome.status === 400 && !phoneRetried) {
-				const phoneError = errors.find((e) => /(^|\/)phone_number$/.test(e.source?.pointer ?? ''));
-				if (phoneError) {
-					phoneRetried = true;
-					const body = clone(current.body);
-					const rejected = valueAt(current.body, phoneError.source?.pointer);
-					if (dropPhoneNumber(body, phoneError.source?.pointer)) {
-						notes.push(`phone_number dropped: ${withoutValue(phoneError.detail ?? phoneError.title ?? 'invalid phone number', rejected)}`);
-						current = { ...current, body };
-						continue;
-					}
-				}
-			}
-			if (outcome.status === 400 && !emailRetried && recovery?.operation && EMAIL_DROP_OPERATIONS.has(recovery.operation)) {
-				const emailError = errors.find((e) => /(^|\/)email$/.test(e.source?.pointer ?? ''));
-				if (emailError) {
-					emailRetried = true;
-					const body = clone(current.body);
-					const { dropped, onlyIdentifier } = dropRejectedEmail(body, emailError.source?.pointer);
-					if (dropped !== undefined) {
-						const detail = emailError.detail ?? emailError.title;
-						notes.push(`email dropped: Klaviyo rejected it${detail ? ` (${withoutValue(detail, dropped)})` : ''}`);
-						current = { ...current, body };
-						continue;
-					}
-					if (onlyIdentifier) {
-						notes.push('email rejected and kept: it is the only identifier (no phone_number or external_id to send instead)');
-					}
-				}
-			}
-			if (
-				outcome.status === 409 &&
-				!duplicateResolved &&
-				recovery?.operation === 'profile.upsert' &&
-				first?.code === 'duplicate_profile'
-			) {
-				const meta = asObject(first.meta) ?? asObject(asObject(outcome.body)?.meta);
-				const duplicateId = meta?.duplicate_profile_id;
-				if (typeof duplicateId === 'string' && duplicateId) {
-					duplicateResolved = true;
-					const body = clone(current.body);
-					const data = asObject(body.data);
-					if (data) {
-						data.id = duplicateId;
-						notes.push(`duplicate_profile: updated existing profile ${duplicateId}`);
-						current = { ...current, body };
-						continue;
-					}
+	const recover = (outcome: HttpOutcome, current: IDataObject | undefined): IDataObject | undefined => {
+		if (outcome.kind !== 'response' || !current) return undefined;
+		const errors = apiErrorsOf(outcome.body);
+		const first = errors[0];
+		if (outcome.status === 400 && !phoneRetried) {
+			const phoneError = errors.find((e) => /(^|\/)phone_number$/.test(e.source?.pointer ?? ''));
+			if (phoneError) {
+				phoneRetried = true;
+				const body = clone(current);
+				const rejected = valueAt(current, phoneError.source?.pointer);
+				if (dropPhoneNumber(body, phoneError.source?.pointer)) {
+					notes.push(`phone_number dropped: ${withoutValue(phoneError.detail ?? phoneError.title ?? 'invalid phone number', rejected)}`);
+					return body;
 				}
 			}
 		}
+		if (outcome.status === 400 && !emailRetried && recovery?.operation && EMAIL_DROP_OPERATIONS.has(recovery.operation)) {
+			const emailError = errors.find((e) => /(^|\/)email$/.test(e.source?.pointer ?? ''));
+			if (emailError) {
+				emailRetried = true;
+				const body = clone(current);
+				const { dropped, onlyIdentifier } = dropRejectedEmail(body, emailError.source?.pointer);
+				if (dropped !== undefined) {
+					const detail = emailError.detail ?? emailError.title;
+					notes.push(`email dropped: Klaviyo rejected it${detail ? ` (${withoutValue(detail, dropped)})` : ''}`);
+					return body;
+				}
+				if (onlyIdentifier) {
+					notes.push('email rejected and kept: it is the only identifier (no phone_number or external_id to send instead)');
+				}
+			}
+		}
+		if (
+			outcome.status === 409 &&
+			!duplicateResolved &&
+			recovery?.operation === 'profile.upsert' &&
+			first?.code === 'duplicate_profile'
+		) {
+			const meta = asObject(first.meta) ?? asObject(asObject(outcome.body)?.meta);
+			const duplicateId = meta?.duplicate_profile_id;
+			if (typeof duplicateId === 'string' && duplicateId) {
+				duplicateResolved = true;
+				const body = clone(current);
+				const data = asObject(body.data);
+				if (data) {
+					data.id = duplicateId;
+					notes.push(`duplicate_profile: updated existing profile ${duplicateId}`);
+					return body;
+				}
+			}
+		}
+		return undefined;
+	};
+	const result = await klaviyoRequest(ctx, { ...req, body: clone(req.body) }, settings, recover);
+	const { outcome, attempts, totalWaitMs, body } = result;
+	if (isSuccess(outcome) && outcome.kind === 'response') {
 		return {
-			ok: false,
-			error: describeFailure(outcome, result.endpoint, result),
+			ok: true,
+			status: outcome.status,
+			response: outcome.body === '' ? undefined : outcome.body,
 			attempts,
 			totalWaitMs,
 			notes,
-			body: current.body,
+			body,
 		};
 	}
+	return { ok: false, error: describeFailure(outcome, result.endpoint, result), attempts, totalWaitMs, notes, body };
 }
 
 /** Klaviyo's filter for the profile(s) holding an external_id (string values in double quotes). */
