@@ -16,12 +16,10 @@ import { sendOperation } from '../transport/send';
 import { DEFAULT_RETRY_POLICY, MAX_RETRY_AFTER_MS } from '../transport/retry';
 
 /** The editor's defaults: the retry policy's (transport/retry.ts), in the units the editor shows. */
-const DEFAULTS = {
-	concurrency: 5,
-	maxAttempts: DEFAULT_RETRY_POLICY.maxAttempts,
-	maxDelay: DEFAULT_RETRY_POLICY.maxDelayMs / 1000,
-	timeout: DEFAULT_RETRY_POLICY.timeoutMs / 1000,
-};
+const DEFAULT_CONCURRENCY = 5;
+const DEFAULT_MAX_ATTEMPTS = DEFAULT_RETRY_POLICY.maxAttempts;
+const DEFAULT_MAX_DELAY_SECONDS = DEFAULT_RETRY_POLICY.maxDelayMs / 1000;
+const DEFAULT_TIMEOUT_SECONDS = DEFAULT_RETRY_POLICY.timeoutMs / 1000;
 
 /** Options shared by every operation (retry, timeout, concurrency). */
 export const transportOptions: INodeProperties = {
@@ -36,7 +34,7 @@ export const transportOptions: INodeProperties = {
 			name: 'concurrency',
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 50 },
-			default: DEFAULTS.concurrency,
+			default: DEFAULT_CONCURRENCY,
 			description: 'How many requests this node sends at the same time',
 		},
 		{
@@ -44,7 +42,7 @@ export const transportOptions: INodeProperties = {
 			name: 'maxAttempts',
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 20 },
-			default: DEFAULTS.maxAttempts,
+			default: DEFAULT_MAX_ATTEMPTS,
 			description:
 				'Attempts per request, including the first, on throttling (429), server errors and network failures',
 		},
@@ -53,7 +51,7 @@ export const transportOptions: INodeProperties = {
 			name: 'maxDelay',
 			type: 'number',
 			typeOptions: { minValue: 1 },
-			default: DEFAULTS.maxDelay,
+			default: DEFAULT_MAX_DELAY_SECONDS,
 			description: `Longest backoff wait between two attempts when Klaviyo gives no Retry-After. A Retry-After is always waited in full (up to ${MAX_RETRY_AFTER_MS / 60_000} minutes; a longer one fails the item).`,
 		},
 		{
@@ -61,7 +59,7 @@ export const transportOptions: INodeProperties = {
 			name: 'timeout',
 			type: 'number',
 			typeOptions: { minValue: 1 },
-			default: DEFAULTS.timeout,
+			default: DEFAULT_TIMEOUT_SECONDS,
 			description: 'How long to wait for Klaviyo to answer one request',
 		},
 	],
@@ -78,10 +76,10 @@ export function getSettings(ctx: IExecuteFunctions): NodeSettings {
 		typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
 	return {
 		sleep: async (ms: number) => await sleep(ms),
-		concurrency: num(options.concurrency, DEFAULTS.concurrency),
-		maxAttempts: num(options.maxAttempts, DEFAULTS.maxAttempts),
-		maxDelayMs: num(options.maxDelay, DEFAULTS.maxDelay) * 1000,
-		timeoutMs: num(options.timeout, DEFAULTS.timeout) * 1000,
+		concurrency: num(options.concurrency, DEFAULT_CONCURRENCY),
+		maxAttempts: num(options.maxAttempts, DEFAULT_MAX_ATTEMPTS),
+		maxDelayMs: num(options.maxDelay, DEFAULT_MAX_DELAY_SECONDS) * 1000,
+		timeoutMs: num(options.timeout, DEFAULT_TIMEOUT_SECONDS) * 1000,
 	};
 }
 
@@ -283,14 +281,4 @@ export function parseJsonParameter(
 		}
 	}
 	throw new NodeOperationError(ctx.getNode(), `${name} must be a JSON object`, { itemIndex });
-}
-
-/** Drop undefined and empty-string values. */
-export function compact(obj: IDataObject): IDataObject {
-	const out: IDataObject = {};
-	for (const [k, v] of Object.entries(obj)) {
-		if (v === undefined || v === '' || v === null) continue;
-		out[k] = v;
-	}
-	return out;
 }

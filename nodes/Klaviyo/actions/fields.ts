@@ -1,8 +1,9 @@
 import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { compact, parseJsonParameter } from './common';
+import { compact, eventBody } from '../../shared/klaviyoBodies';
+import { parseJsonParameter } from './common';
 
-/** Shared field definitions and body builders for profiles and events. */
+/** Shared field definitions for profiles and events, read into nodes/shared/klaviyoBodies.ts builders. */
 
 /** `displayOptions` beyond the resource and operation (router.ts adds those), e.g. { show: { source: ['fields'] } }. */
 function withDisplay(props: INodeProperties[], displayOptions?: IDisplayOptions): INodeProperties[] {
@@ -90,8 +91,8 @@ export function profileIdentifiers(ctx: IExecuteFunctions, i: number): IDataObje
 	});
 }
 
-/** ProfileUpsertQueryResourceObject from the profile parameters. */
-export function buildProfileResource(ctx: IExecuteFunctions, i: number): IDataObject {
+/** The profile's attributes from the profile parameters (see profileResource / profileImportBody). */
+export function buildProfileAttributes(ctx: IExecuteFunctions, i: number): IDataObject {
 	const identifiers = profileIdentifiers(ctx, i);
 	if (!Object.keys(identifiers).length) {
 		throw new NodeOperationError(ctx.getNode(), 'Set at least one of Email, Phone Number or External ID', {
@@ -114,7 +115,7 @@ export function buildProfileResource(ctx: IExecuteFunctions, i: number): IDataOb
 		if (p.key) properties[p.key] = p.value;
 	}
 	if (Object.keys(properties).length) attributes.properties = properties;
-	return { type: 'profile', attributes };
+	return attributes;
 }
 
 export function eventFields(displayOptions?: IDisplayOptions): INodeProperties[] {
@@ -217,20 +218,21 @@ export function buildEventBody(ctx: IExecuteFunctions, i: number): IDataObject {
 	}
 	const properties = parseJsonParameter(ctx, ctx.getNodeParameter('eventProperties', i, '{}'), 'Event Properties', i);
 	const extra = compact(ctx.getNodeParameter('eventFields', i, {}) as IDataObject);
-	const attributes: IDataObject = {
-		properties,
-		metric: { data: { type: 'metric', attributes: { name: metricName } } },
-		profile: { data: { type: 'profile', attributes: identifiers } },
-	};
+	let time: string | undefined;
 	if (extra.time !== undefined) {
-		const time = new Date(String(extra.time));
-		if (Number.isNaN(time.getTime())) {
+		const date = new Date(String(extra.time));
+		if (Number.isNaN(date.getTime())) {
 			throw new NodeOperationError(ctx.getNode(), `Time "${String(extra.time)}" is not a valid date`, { itemIndex: i });
 		}
-		attributes.time = time.toISOString();
+		time = date.toISOString();
 	}
-	if (extra.unique_id !== undefined) attributes.unique_id = String(extra.unique_id);
-	if (typeof extra.value === 'number') attributes.value = extra.value;
-	if (extra.value_currency !== undefined) attributes.value_currency = String(extra.value_currency);
-	return { data: { type: 'event', attributes } };
+	return eventBody({
+		metric: metricName,
+		properties,
+		profile: identifiers,
+		time,
+		value: typeof extra.value === 'number' ? extra.value : undefined,
+		valueCurrency: extra.value_currency === undefined ? undefined : String(extra.value_currency),
+		uniqueId: extra.unique_id === undefined ? undefined : String(extra.unique_id),
+	}) as IDataObject;
 }

@@ -46,6 +46,7 @@ export function nodeProperties(): INodeProperties[] {
 	const resources = Object.entries(RESOURCES).map(([value, r]) => ({ name: r.name, value }));
 	const selectors = (Object.keys(RESOURCES) as KlaviyoResource[]).map((resource): INodeProperties => {
 		const operations = sortedOperations(resource);
+		const first = operations[0][0];
 		return {
 			displayName: 'Operation',
 			name: 'operation',
@@ -58,7 +59,7 @@ export function nodeProperties(): INodeProperties[] {
 				action: module.option.action,
 				description: module.option.description,
 			})),
-			default: operations[0][0],
+			default: first,
 		};
 	});
 	const fields = allOperations().flatMap(({ resource, operation, module }) =>

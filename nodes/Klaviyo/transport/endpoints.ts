@@ -136,5 +136,5 @@ export function fillPath(template: string, params: Record<string, string> = {}):
 }
 
 /** Hard caps Klaviyo documents for bulk endpoints. */
-export { MAX_EVENTS_PER_BULK_JOB } from '../../shared/bulkEvents';
+export { MAX_EVENTS_PER_BULK_JOB } from '../../shared/klaviyoBodies';
 export const MAX_PROFILES_PER_IMPORT_JOB = 10000;

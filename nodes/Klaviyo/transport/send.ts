@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import type { KlaviyoOperation } from '../../shared/contract';
+import { deletionJobBody } from '../../shared/klaviyoBodies';
 import { ENDPOINTS, OPERATION_ENDPOINT } from './endpoints';
 import type { FailureInfo } from './errors';
 import { apiErrorsOf, describeFailure } from './errors';
@@ -316,9 +317,7 @@ async function deleteByExternalId(ctx: IExecuteFunctions, body: IDataObject, set
 	const deletion = ENDPOINTS[OPERATION_ENDPOINT['dataPrivacy.deleteProfile']];
 	let status = lookup.status;
 	for (const id of ids) {
-		const job: IDataObject = {
-			data: { type: 'data-privacy-deletion-job', attributes: { profile: { data: { type: 'profile', id, attributes: {} } } } },
-		};
+		const job = deletionJobBody({ id }) as IDataObject;
 		const sent = await sendRequest(
 			ctx,
 			{ method: deletion.method, path: deletion.path, body: job, endpoint: OPERATION_ENDPOINT['dataPrivacy.deleteProfile'] },

@@ -5,7 +5,7 @@
  * value_currency, unique_id, metric and profile): Klaviyo de-duplicates them the same way, so a
  * re-delivery sent either way is recorded once.
  */
-import { eventJobBody, MAX_EVENTS_PER_BULK_JOB, planEventJobs, toBulkEvent } from '../../shared/bulkEvents';
+import { eventJobBody, MAX_EVENTS_PER_BULK_JOB, planEventJobs, toBulkEvent } from '../../shared/klaviyoBodies';
 import type { KlaviyoRequestItem } from '../../shared/contract';
 import type { MapContext } from './context';
 

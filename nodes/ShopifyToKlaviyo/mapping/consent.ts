@@ -23,9 +23,10 @@
  * The list relationship is added only when a list id option is set; without it Klaviyo
  * records the consent on the profile without adding it to a list.
  */
+import { subscriptionJobBody } from '../../shared/klaviyoBodies';
 import type { MappingResult, MapContext } from './context';
 import { normalizeEmail, normalizePhone } from './identity';
-import { compact, rec, str, utcTime, type Json } from './util';
+import { rec, str, utcTime, type Json } from './util';
 
 type Channel = 'email' | 'sms';
 
@@ -59,47 +60,24 @@ function consentRequest(
 ): MappingResult {
 	const state = str(consent.state)?.toLowerCase();
 	const label = channel === 'email' ? 'email' : 'SMS';
-	const relationships = listId ? { relationships: { list: { data: { type: 'list', id: listId } } } } : {};
 
 	if (state === 'subscribed') {
 		const consentedAt = utcTime(consent.consent_updated_at, ctx.topic, `${channel === 'email' ? 'email' : 'sms'}_marketing_consent.consent_updated_at`);
-		const body = {
-			data: {
-				type: 'profile-subscription-bulk-create-job',
-				attributes: compact({
-					custom_source: 'Shopify',
-					profiles: {
-						data: [
-							{
-								type: 'profile',
-								attributes: {
-									...identifier,
-									subscriptions: { [channel]: { marketing: compact({ consent: 'SUBSCRIBED', consented_at: consentedAt }) } },
-								},
-							},
-						],
-					},
-					historical_import: consentedAt ? true : undefined,
-				}),
-				...relationships,
-			},
-		};
+		const body = subscriptionJobBody({
+			consent: 'SUBSCRIBED',
+			channel,
+			identifier,
+			consentedAt,
+			customSource: 'Shopify',
+			historicalImport: consentedAt !== undefined,
+			listId,
+		});
 		return ctx.done([ctx.request('subscription.subscribe', body, `Subscribe Shopify customer ${customerId} to ${label} marketing`)]);
 	}
 
 	const unsubscribe = state === 'unsubscribed' || (state === 'not_subscribed' && ctx.options.unsubscribeNotSubscribed);
 	if (unsubscribe) {
-		const body = {
-			data: {
-				type: 'profile-subscription-bulk-delete-job',
-				attributes: {
-					profiles: {
-						data: [{ type: 'profile', attributes: { ...identifier, subscriptions: { [channel]: { marketing: { consent: 'UNSUBSCRIBED' } } } } }],
-					},
-				},
-				...relationships,
-			},
-		};
+		const body = subscriptionJobBody({ consent: 'UNSUBSCRIBED', channel, identifier, listId });
 		return ctx.done([ctx.request('subscription.unsubscribe', body, `Unsubscribe Shopify customer ${customerId} from ${label} marketing`)]);
 	}
 

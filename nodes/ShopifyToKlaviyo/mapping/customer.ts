@@ -10,6 +10,7 @@
  * total_spent, tags, email_marketing_consent… from customer webhooks). Marketing consent is
  * NOT taken from customer payloads: it comes from the dedicated consent topics (consent.ts).
  */
+import { profileImportBody } from '../../shared/klaviyoBodies';
 import type { MappingResult, MapContext } from './context';
 import { customerAddress, firstValidPhone, normalizeEmail } from './identity';
 import { compact, MappingError, rec, str, tagList, type Json } from './util';
@@ -66,6 +67,6 @@ export function mapCustomer(payload: Json, ctx: MapContext): MappingResult {
 		location,
 		properties: compact({ ...properties, ...ctx.options.extraProfileProperties }),
 	});
-	const body = { data: { type: 'profile', attributes } };
+	const body = profileImportBody(attributes);
 	return ctx.done([ctx.request('profile.upsert', body, `Upsert profile for Shopify customer ${customerId}`)]);
 }

@@ -1,6 +1,8 @@
 /**
- * The shape of one Klaviyo event (POST /api/events, schema EventCreateQueryV2).
+ * One Klaviyo event (POST /api/events) with the merchant's extra properties; the body itself is
+ * built by nodes/shared/klaviyoBodies.ts.
  */
+import { eventBody as klaviyoEventBody } from '../../shared/klaviyoBodies';
 import type { MapContext } from './context';
 import type { EventIdentity } from './identity';
 import { compact, type Json } from './util';
@@ -21,19 +23,14 @@ export function eventBody(ctx: MapContext, input: EventInput): Json {
 	if (Object.keys(ctx.options.extraProfileProperties).length > 0) {
 		profileAttributes.properties = compact({ ...ctx.options.extraProfileProperties });
 	}
-	return {
-		data: {
-			type: 'event',
-			attributes: compact({
-				// The merchant's extra properties are added last: they may override ours on purpose.
-				properties: compact({ ...input.properties, ...ctx.options.extraEventProperties }),
-				time: input.time,
-				value: input.value,
-				value_currency: input.value === undefined ? undefined : input.currency,
-				unique_id: input.uniqueId,
-				metric: { data: { type: 'metric', attributes: { name: input.metric } } },
-				profile: { data: { type: 'profile', attributes: profileAttributes } },
-			}),
-		},
-	};
+	return klaviyoEventBody({
+		metric: input.metric,
+		// The merchant's extra properties are added last: they may override ours on purpose.
+		properties: compact({ ...input.properties, ...ctx.options.extraEventProperties }),
+		profile: profileAttributes,
+		time: input.time,
+		value: input.value,
+		valueCurrency: input.value === undefined ? undefined : input.currency,
+		uniqueId: input.uniqueId,
+	});
 }

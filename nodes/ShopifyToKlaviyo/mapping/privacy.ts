@@ -17,6 +17,7 @@
  * history. Erasure is a privacy action, done on customers/redact.
  */
 import type { KlaviyoRequestItem } from '../../shared/contract';
+import { deletionJobBody } from '../../shared/klaviyoBodies';
 import type { MappingResult, MapContext } from './context';
 import { customerAddress, normalizeEmail, normalizePhone } from './identity';
 import { rec, str, type Json } from './util';
@@ -35,15 +36,12 @@ export function mapRedact(payload: Json, ctx: MapContext): MappingResult {
 	if (!phone && customer.phone !== undefined && customer.phone !== null && customer.phone !== '') {
 		ctx.notes.push('customer.phone is not a valid E.164 phone number; dropped');
 	}
-	const deletion = (profile: Json) => ({
-		data: { type: 'data-privacy-deletion-job', attributes: { profile: { data: { type: 'profile', attributes: profile } } } },
-	});
 	const summary = (by: string) => `Delete Klaviyo profile of Shopify customer ${label} by ${by} (customers/redact)`;
 	const requests: KlaviyoRequestItem[] = [];
-	if (email) requests.push(ctx.request('dataPrivacy.deleteProfile', deletion({ email }), summary('email')));
-	if (phone) requests.push(ctx.request('dataPrivacy.deleteProfile', deletion({ phone_number: phone }), summary('phone')));
+	if (email) requests.push(ctx.request('dataPrivacy.deleteProfile', deletionJobBody({ email }), summary('email')));
+	if (phone) requests.push(ctx.request('dataPrivacy.deleteProfile', deletionJobBody({ phone_number: phone }), summary('phone')));
 	if (customerId) {
-		requests.push(ctx.request('dataPrivacy.deleteProfileByExternalId', deletion({ external_id: customerId }), summary('external_id')));
+		requests.push(ctx.request('dataPrivacy.deleteProfileByExternalId', deletionJobBody({ external_id: customerId }), summary('external_id')));
 	}
 	if (requests.length === 0) {
 		return ctx.skip(`customers/redact for customer ${label} has no email, valid phone or customer id to find Klaviyo profiles by`);

@@ -67,14 +67,8 @@ export function utcTime(value: unknown, topic: string, field: string): string | 
 	return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** Copy only the keys whose value is defined: fields Shopify does not supply are omitted, never null. */
-export function compact<T extends Json>(object: T): T {
-	const out: Json = {};
-	for (const [key, value] of Object.entries(object)) {
-		if (value !== undefined && value !== null) out[key] = value;
-	}
-	return out as T;
-}
+/** One compact() for the mapper and the Klaviyo node: it decides what goes on the wire. */
+export { compact } from '../../shared/klaviyoBodies';
 
 /** "tag1, tag2" (Shopify's comma-separated tags) → ["tag1", "tag2"]; empty → undefined. */
 export function tagList(value: unknown): string[] | undefined {

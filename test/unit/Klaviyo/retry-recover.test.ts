@@ -4,6 +4,8 @@ import { DEFAULT_RETRY_POLICY, withRetry } from '../../../nodes/Klaviyo/transpor
 
 // the lint forbids importing fs in this package, even in tests
 const fs = jest.requireActual('fs') as { readFileSync(path: string, encoding: string): string };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { ROOT } = require('../workflows/harness') as { ROOT: string };
 
 const res = (status: number): HttpOutcome => ({ kind: 'response', status, headers: {}, body: undefined });
 
@@ -46,7 +48,7 @@ describe('the retry policy is read from one module', () => {
 	});
 
 	it("fits the crash-recovery workflow's retry budget (a slow execution is not replayed over newer state)", () => {
-		const source = fs.readFileSync(`${__dirname}/../../../workflows/src/recovery.code.js`, 'utf8');
+		const source = fs.readFileSync(`${ROOT}/workflows/src/recovery.code.js`, 'utf8');
 		const budgetSeconds = Number(/let RETRY_BUDGET_SECONDS = (\d+);/.exec(source)?.[1]);
 		const { maxAttempts, timeoutMs, maxDelayMs, jitterMs } = DEFAULT_RETRY_POLICY;
 		const worstMs = maxAttempts * timeoutMs + (maxAttempts - 1) * (maxDelayMs + jitterMs);

@@ -1,9 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
-import type { EventJobPlan } from '../../../shared/bulkEvents';
-import * as bulk from '../../../shared/bulkEvents';
+import type { EventJobPlan } from '../../../shared/klaviyoBodies';
+import * as bulk from '../../../shared/klaviyoBodies';
 
 /**
- * Bulk jobs for the Klaviyo node: the wire format lives in nodes/shared/bulkEvents.ts (shared with
+ * Bulk jobs for the Klaviyo node: the wire format lives in nodes/shared/klaviyoBodies.ts (shared with
  * the mapper); this adds the input item index and n8n's IDataObject typing.
  */
 

@@ -12,7 +12,8 @@ import {
 	preparationFailure,
 	resultItem,
 } from '../common';
-import { buildProfileResource, profileFields } from '../fields';
+import { buildProfileAttributes, profileFields } from '../fields';
+import { profileImportJobBody, profileResource } from '../../../shared/klaviyoBodies';
 import { chunk } from './chunk';
 import type { ImportError } from './importErrors';
 import { attributeImportErrors, parseImportErrorsPage, singleProfilePointer } from './importErrors';
@@ -184,7 +185,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		try {
 			let resource: IDataObject;
 			if (source === 'fields') {
-				resource = buildProfileResource(this, i);
+				resource = profileResource(buildProfileAttributes(this, i)) as IDataObject;
 			} else {
 				const data = (json.body as IDataObject | undefined)?.data as IDataObject | undefined;
 				if (json.operation !== 'profile.upsert' || !data || data.type !== 'profile') {
@@ -211,12 +212,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const jobs = chunk(profiles, perJob);
 	for (let j = 0; j < jobs.length; j++) {
 		const job = jobs[j];
-		const data: IDataObject = {
-			type: 'profile-bulk-import-job',
-			attributes: { profiles: { data: job.map((p) => p.resource) } },
-		};
-		if (listId) data.relationships = { lists: { data: [{ type: 'list', id: listId }] } };
-		const body: IDataObject = { data };
+		const body = profileImportJobBody(
+			job.map((p) => p.resource),
+			listId,
+		) as IDataObject;
 		const result = await sendOperation(this, operation, body, settings);
 		const notes = [`import job ${j + 1}/${jobs.length} (${job.length} profiles)`];
 		let finalResult = result;

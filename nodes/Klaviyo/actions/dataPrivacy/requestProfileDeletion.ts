@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
+import { deletionJobBody } from '../../../shared/klaviyoBodies';
 import { passthroughOf, runPerItem } from '../common';
 import type { OperationOption } from '../Interfaces';
 
@@ -43,12 +44,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const by = this.getNodeParameter('identifyBy', i, 'email') as 'email' | 'external_id' | 'phone_number' | 'id';
 		const value = (this.getNodeParameter('identifier', i, '') as string).trim();
 		if (!value) throw new NodeOperationError(this.getNode(), 'Value is required', { itemIndex: i });
-		const profile: IDataObject =
-			by === 'id' ? { type: 'profile', id: value, attributes: {} } : { type: 'profile', attributes: { [by]: value } };
 		return {
 			// Klaviyo deletes by email, phone or profile id; an external_id is looked up first (transport/send.ts).
 			operation: by === 'external_id' ? 'dataPrivacy.deleteProfileByExternalId' : 'dataPrivacy.deleteProfile',
-			body: { data: { type: 'data-privacy-deletion-job', attributes: { profile: { data: profile } } } },
+			body: deletionJobBody(by === 'id' ? { id: value } : { [by]: value }) as IDataObject,
 			passthrough: passthroughOf(item.json),
 		};
 	});

@@ -1,6 +1,7 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { passthroughOf, runPerItem } from '../common';
-import { buildProfileResource, profileFields } from '../fields';
+import { profileImportBody } from '../../../shared/klaviyoBodies';
+import { buildProfileAttributes, profileFields } from '../fields';
 import type { OperationOption } from '../Interfaces';
 
 /** Its entry in the resource's Operation list (router.ts shows the fields below only for it). */
@@ -16,7 +17,7 @@ export const description: INodeProperties[] = profileFields();
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await runPerItem(this, (i, item) => ({
 		operation: 'profile.upsert',
-		body: { data: buildProfileResource(this, i) },
+		body: profileImportBody(buildProfileAttributes(this, i)) as IDataObject,
 		passthrough: passthroughOf(item.json),
 	}));
 }

@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
+import { subscriptionJobBody } from '../../../shared/klaviyoBodies';
 
 export function subscriptionFields(operation: 'subscribe' | 'unsubscribe'): INodeProperties[] {
 	const props: INodeProperties[] = [
@@ -57,28 +58,24 @@ export function subscriptionFields(operation: 'subscribe' | 'unsubscribe'): INod
 	return props;
 }
 
-/** Profile entry of a subscription job: identifiers + subscriptions for the chosen channel. */
-export function subscriptionProfile(
+/** The subscription job body (nodes/shared/klaviyoBodies.ts) from the subscription parameters. */
+export function subscriptionBody(
 	ctx: IExecuteFunctions,
 	i: number,
 	consent: 'SUBSCRIBED' | 'UNSUBSCRIBED',
+	customSource?: string,
 ): IDataObject {
 	const channel = ctx.getNodeParameter('channel', i, 'email') as 'email' | 'sms';
-	const attributes: IDataObject = {};
+	const identifier: IDataObject = {};
 	if (channel === 'email') {
 		const email = (ctx.getNodeParameter('email', i, '') as string).trim();
 		if (!email) throw new NodeOperationError(ctx.getNode(), 'Email is required', { itemIndex: i });
-		attributes.email = email;
+		identifier.email = email;
 	} else {
 		const phone = (ctx.getNodeParameter('phoneNumber', i, '') as string).trim();
 		if (!phone) throw new NodeOperationError(ctx.getNode(), 'Phone Number is required', { itemIndex: i });
-		attributes.phone_number = phone;
+		identifier.phone_number = phone;
 	}
-	attributes.subscriptions = { [channel]: { marketing: { consent } } };
-	return { type: 'profile', attributes };
-}
-
-export function listRelationship(ctx: IExecuteFunctions, i: number): IDataObject | undefined {
 	const listId = (ctx.getNodeParameter('listId', i, '') as string).trim();
-	return listId ? { list: { data: { type: 'list', id: listId } } } : undefined;
+	return subscriptionJobBody({ consent, channel, identifier, customSource, listId }) as IDataObject;
 }

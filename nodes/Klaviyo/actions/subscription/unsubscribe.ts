@@ -1,6 +1,6 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { passthroughOf, runPerItem } from '../common';
-import { listRelationship, subscriptionFields, subscriptionProfile } from './shared';
+import { subscriptionBody, subscriptionFields } from './shared';
 import type { OperationOption } from '../Interfaces';
 
 /** Its entry in the resource's Operation list (router.ts shows the fields below only for it). */
@@ -14,13 +14,9 @@ export const description: INodeProperties[] = subscriptionFields('unsubscribe');
 
 /** POST /api/profile-subscription-bulk-delete-jobs (SubscriptionDeleteJobCreateQuery), one job per item. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await runPerItem(this, (i, item) => {
-		const data: IDataObject = {
-			type: 'profile-subscription-bulk-delete-job',
-			attributes: { profiles: { data: [subscriptionProfile(this, i, 'UNSUBSCRIBED')] } },
-		};
-		const relationships = listRelationship(this, i);
-		if (relationships) data.relationships = relationships;
-		return { operation: 'subscription.unsubscribe', body: { data }, passthrough: passthroughOf(item.json) };
-	});
+	return await runPerItem(this, (i, item) => ({
+		operation: 'subscription.unsubscribe',
+		body: subscriptionBody(this, i, 'UNSUBSCRIBED'),
+		passthrough: passthroughOf(item.json),
+	}));
 }
