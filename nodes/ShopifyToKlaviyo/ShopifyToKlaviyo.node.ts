@@ -8,6 +8,7 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import type { InvalidDeliveryItem, ObjectStateItem, ShopifyDeliveryItem, SkippedItem } from '../shared/contract';
+import { idempotencyKey } from '../shared/idempotency';
 import { objectState } from '../shared/objectState';
 import { DEFAULT_METRIC_NAMES, mapDelivery, MappingError, SUPPORTED_TOPICS } from './mapping';
 import type { DeliveryInput } from './mapping';
@@ -51,7 +52,7 @@ function toDelivery(json: IDataObject, topicOverride: string, itemIndex: number)
 		...delivery,
 		topic,
 		payload,
-		idempotencyKey: delivery.idempotencyKey ?? `${delivery.shop ?? 'manual'}:${topic}:${payloadId}`,
+		idempotencyKey: delivery.idempotencyKey ?? idempotencyKey({ shop: delivery.shop, topic, fallbackId: payloadId }),
 	};
 }
 

@@ -14,7 +14,8 @@ import { SHOPIFY_DEFAULT_API_VERSION } from '../../credentials/ShopifyWebhookApi
 import type { ShopifyDeliveryItem } from '../shared/contract';
 import { DEFAULT_TRIGGER_TOPICS, SHOPIFY_TOPICS } from '../shared/topics';
 import type { ShopifyTopic } from '../shared/topics';
-import { buildIdempotencyKey, isCredentialShop, readShopifyHeaders } from './headers';
+import { idempotencyKey } from '../shared/idempotency';
+import { isCredentialShop, readShopifyHeaders } from './headers';
 import type { HeaderBag } from './headers';
 import { parseShopifyJson } from './parse';
 import {
@@ -290,7 +291,7 @@ export class ShopifyWebhookTrigger implements INodeType {
 			webhookId: meta.webhookId,
 			eventId: meta.eventId,
 			triggeredAt: meta.triggeredAt,
-			idempotencyKey: buildIdempotencyKey(meta),
+			idempotencyKey: idempotencyKey(meta),
 			receivedAt: new Date().toISOString(),
 			payload: parsed.value as Record<string, unknown>,
 		};

@@ -67,16 +67,6 @@ export function readShopifyHeaders(headers: HeaderBag | undefined): ShopifyDeliv
 	};
 }
 
-/** `${shop}:${topic}:${eventId || webhookId}`: the same across Shopify's re-deliveries of one event. */
-export function buildIdempotencyKey(meta: {
-	shop: string;
-	topic: string;
-	eventId?: string;
-	webhookId?: string;
-}): string {
-	return `${meta.shop}:${meta.topic}:${meta.eventId || meta.webhookId || ''}`;
-}
-
 /** A shop domain as typed in a credential or sent in X-Shopify-Shop-Domain: lower case, no scheme, no path. */
 export function canonicalShopDomain(value: unknown): string {
 	if (typeof value !== 'string') return '';

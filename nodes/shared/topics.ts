@@ -22,6 +22,8 @@ export interface ShopifyTopic {
 	readonly compliance?: boolean;
 	/** Shown under the option in the editor */
 	readonly description?: string;
+	/** Unmapped topics: why the mapper sends the delivery to Skipped */
+	readonly skipReason?: string;
 }
 
 export const SHOPIFY_TOPICS = [
@@ -34,6 +36,9 @@ export const SHOPIFY_TOPICS = [
 		mapped: false,
 		description:
 			'Not mapped to Klaviyo: Shopify sends only the customer id, and deleting a Shopify customer record is not an erasure request (that is Customer Redact)',
+		skipReason:
+			'customers/delete carries only the customer id; Klaviyo profiles are not deleted when a Shopify customer record is deleted — ' +
+			'erasure happens on customers/redact (privacy request)',
 	},
 	{ topic: 'customers_email_marketing_consent/update', name: 'Customer Email Marketing Consent Updated', mapped: true },
 	{ topic: 'customers_marketing_consent/update', name: 'Customer Marketing Consent Updated', mapped: true },
@@ -54,6 +59,7 @@ export const SHOPIFY_TOPICS = [
 		name: 'Order Paid',
 		mapped: false,
 		description: 'Not mapped to Klaviyo: the Placed Order event is sent from Order Created',
+		skipReason: 'orders/paid is not mapped to Klaviyo: the Placed Order event is sent from orders/create',
 	},
 	{ topic: 'orders/updated', name: 'Order Updated', mapped: true },
 	{ topic: 'refunds/create', name: 'Refund Created', mapped: true },
@@ -72,6 +78,11 @@ export const ALL_TOPICS: readonly string[] = SHOPIFY_TOPICS.map((t) => t.topic);
 export const MAPPED_TOPICS: readonly MappedTopic[] = SHOPIFY_TOPICS.filter(
 	(t): t is Extract<TopicRow, { mapped: true }> => t.mapped,
 ).map((t) => t.topic);
+
+/** Why the mapper skips each topic the trigger offers but the mapper does not send to Klaviyo. */
+export const UNMAPPED_REASONS = Object.fromEntries(
+	SHOPIFY_TOPICS.filter((t): t is Extract<TopicRow, { mapped: false }> => !t.mapped).map((t) => [t.topic, t.skipReason]),
+) as Record<UnmappedTopic, string>;
 
 /** What the trigger subscribes to unless the user picks otherwise: exactly the mapped topics. */
 export const DEFAULT_TRIGGER_TOPICS: readonly string[] = MAPPED_TOPICS;

@@ -13,6 +13,8 @@
  *   Customer.defaultEmailAddress            → email + email_marketing_consent (consent topics)
  * Fields GraphQL does not return are left out, as the webhook would leave them out or null.
  */
+import type { MappedTopic } from '../../shared/topics';
+
 export type Json = Record<string, unknown>;
 
 const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -232,9 +234,9 @@ export function customerToWebhook(customer: Json): Json {
  * (from defaultEmailAddress) and customers_marketing_consent/update (SMS, from defaultPhoneNumber).
  * Only channels with a marketing state and an update time (the consent's object-state clock).
  */
-export function customerConsentToWebhooks(customer: Json): Array<{ topic: string; payload: Json }> {
+export function customerConsentToWebhooks(customer: Json): Array<{ topic: MappedTopic; payload: Json }> {
 	const id = legacyId(customer.id);
-	const out: Array<{ topic: string; payload: Json }> = [];
+	const out: Array<{ topic: MappedTopic; payload: Json }> = [];
 	const email = rec(customer.defaultEmailAddress);
 	const emailAt = str(email.marketingUpdatedAt);
 	if (str(email.emailAddress) && str(email.marketingState) && emailAt) {

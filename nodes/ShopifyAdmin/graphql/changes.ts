@@ -10,6 +10,8 @@
  * the checkpoint advances only that far.
  */
 import type { ShopifyDeliveryItem } from '../../shared/contract';
+import { idempotencyKey } from '../../shared/idempotency';
+import type { MappedTopic } from '../../shared/topics';
 import { objectState, type ObjectState } from '../../shared/objectState';
 import { customerConsentToWebhooks, customerToWebhook, orderToWebhook, type Json } from './adapter';
 import { graphqlCall, paceBefore, type CallOptions, type GraphqlTransport } from './client';
@@ -57,7 +59,7 @@ const ORDER_STATUS_CHANGE = (order: Json): boolean =>
 
 /** The webhook deliveries one GraphQL object stands for. */
 export function deliveriesFor(resource: Resource, node: Json, ctx: { shop: string; apiVersion: string; receivedAt: string; source: string }): ReconciledDelivery[] {
-	const make = (topic: string, payload: Json): ReconciledDelivery => {
+	const make = (topic: MappedTopic, payload: Json): ReconciledDelivery => {
 		const state = objectState(topic, payload);
 		const id = String(payload.id ?? payload.customer_id ?? '');
 		return {
@@ -67,7 +69,7 @@ export function deliveriesFor(resource: Resource, node: Json, ctx: { shop: strin
 			webhookId: '',
 			eventId: '',
 			triggeredAt: state?.updatedAt ?? ctx.receivedAt,
-			idempotencyKey: `${ctx.shop}:${ctx.source}:${topic}:${id}:${state?.updatedAtMs ?? 'no-time'}`,
+			idempotencyKey: idempotencyKey({ shop: ctx.shop, source: ctx.source, topic, objectId: id, objectTimeMs: state?.updatedAtMs }),
 			receivedAt: ctx.receivedAt,
 			payload,
 			source: ctx.source,

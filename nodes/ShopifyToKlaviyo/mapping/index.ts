@@ -6,14 +6,15 @@
  * throw a MappingError whose message names the field.
  */
 import type { ShopifyDeliveryItem } from '../../shared/contract';
-import { MAPPED_TOPICS, type MappedTopic, type UnmappedTopic } from '../../shared/topics';
+import { idempotencyKey } from '../../shared/idempotency';
+import { MAPPED_TOPICS, UNMAPPED_REASONS, type MappedTopic, type UnmappedTopic } from '../../shared/topics';
 import { MapContext, type MappingResult } from './context';
 import { mapCheckout } from './checkout';
 import { mapEmailConsent, mapSmsConsent } from './consent';
 import { mapCustomer } from './customer';
 import { resolveOptions, type MappingOptionsInput } from './options';
 import { mapOrder } from './order';
-import { CUSTOMER_DELETE_REASON, mapRedact } from './privacy';
+import { mapRedact } from './privacy';
 import { mapRefund } from './refund';
 import { isRecord, MappingError, type Json } from './util';
 
@@ -35,11 +36,8 @@ export const MAPPERS: Record<MappedTopic, Mapper> = {
 	'checkouts/update': mapCheckout,
 };
 
-/** Why the topics the trigger offers but the mapper does not send are skipped. */
-export const UNMAPPED_REASONS: Record<UnmappedTopic, string> = {
-	'customers/delete': CUSTOMER_DELETE_REASON,
-	'orders/paid': 'orders/paid is not mapped to Klaviyo: the Placed Order event is sent from orders/create',
-};
+/** Why the topics the trigger offers but the mapper does not send are skipped (from the topic table). */
+export { UNMAPPED_REASONS };
 
 export const SUPPORTED_TOPICS: readonly string[] = MAPPED_TOPICS;
 
@@ -47,8 +45,8 @@ export type DeliveryInput = Pick<ShopifyDeliveryItem, 'topic' | 'payload'> & Par
 
 export function mapDelivery(delivery: DeliveryInput, options: MappingOptionsInput = {}): MappingResult {
 	const topic = String(delivery.topic ?? '').trim().toLowerCase();
-	const idempotencyKey = delivery.idempotencyKey ?? `${delivery.shop ?? 'unknown-shop'}:${topic}:${delivery.eventId ?? delivery.webhookId ?? 'no-event-id'}`;
-	const ctx = new MapContext(topic, resolveOptions(options), idempotencyKey, delivery.shop);
+	const key = delivery.idempotencyKey ?? idempotencyKey({ shop: delivery.shop, topic, eventId: delivery.eventId, webhookId: delivery.webhookId });
+	const ctx = new MapContext(topic, resolveOptions(options), key, delivery.shop);
 	const mapper = Object.prototype.hasOwnProperty.call(MAPPERS, topic) ? MAPPERS[topic as MappedTopic] : undefined;
 	if (!mapper && Object.prototype.hasOwnProperty.call(UNMAPPED_REASONS, topic)) return ctx.skip(UNMAPPED_REASONS[topic as UnmappedTopic]);
 	if (!mapper) return ctx.skip(`topic "${topic || '(none)'}" is not mapped to Klaviyo (supported: ${SUPPORTED_TOPICS.join(', ')})`);

@@ -12,19 +12,15 @@
  *      the Klaviyo node looks the profile up and deletes it by its id; none → nothing to delete).
  * Deleting the same profile twice is harmless: Klaviyo accepts the second job with nothing to do.
  *
- * customers/delete → Skipped, on purpose: Shopify sends only the customer id, and a merchant
- * deleting a customer record in Shopify is not a request to erase the person's marketing
- * history. Erasure is a privacy action, done on customers/redact.
+ * customers/delete → Skipped, on purpose (reason in nodes/shared/topics.ts): Shopify sends only the
+ * customer id, and a merchant deleting a customer record in Shopify is not a request to erase the
+ * person's marketing history. Erasure is a privacy action, done on customers/redact.
  */
 import type { KlaviyoRequestItem } from '../../shared/contract';
 import { deletionJobBody } from '../../shared/klaviyoBodies';
 import type { MappingResult, MapContext } from './context';
 import { customerAddress, normalizeEmail, normalizePhone } from './identity';
 import { rec, str, type Json } from './util';
-
-export const CUSTOMER_DELETE_REASON =
-	'customers/delete carries only the customer id; Klaviyo profiles are not deleted when a Shopify customer record is deleted — ' +
-	'erasure happens on customers/redact (privacy request)';
 
 export function mapRedact(payload: Json, ctx: MapContext): MappingResult {
 	const customer = rec(payload.customer);

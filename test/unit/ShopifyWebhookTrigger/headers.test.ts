@@ -1,5 +1,4 @@
 import {
-	buildIdempotencyKey,
 	getShopifyHeader,
 	isCredentialShop,
 	readShopifyHeaders,
@@ -65,25 +64,6 @@ describe('Shopify headers', () => {
 			triggeredAt: '',
 			hmac: undefined,
 		});
-	});
-
-	it('builds the idempotency key from the event id, else the webhook id', () => {
-		expect(
-			buildIdempotencyKey({
-				shop: 's.myshopify.com',
-				topic: 'orders/paid',
-				eventId: 'e',
-				webhookId: 'w',
-			}),
-		).toBe('s.myshopify.com:orders/paid:e');
-		expect(
-			buildIdempotencyKey({
-				shop: 's.myshopify.com',
-				topic: 'orders/paid',
-				eventId: '',
-				webhookId: 'w',
-			}),
-		).toBe('s.myshopify.com:orders/paid:w');
 	});
 });
 
