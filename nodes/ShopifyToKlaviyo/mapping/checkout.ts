@@ -12,7 +12,7 @@ import { eventBody } from './event';
 import { identifyBuyer } from './identity';
 import { uniqueIds } from './ids';
 import { currencyDecimals, toMajor, toMinor } from './money';
-import { cartSummary, moneySet, parseLines } from './order';
+import { cartSummary, moneySet, parseLines } from './cart';
 import { compact, str, utcTime, type Json } from './util';
 
 export function mapCheckout(checkout: Json, ctx: MapContext): MappingResult {
