@@ -1,10 +1,10 @@
 /**
  * Big orders: Ordered Product events in bulk jobs above the threshold, the same events either way.
  */
-import { mapDelivery } from '../../../nodes/ShopifyToKlaviyo/mapping';
-import { BULK_ORDERED_PRODUCT_THRESHOLD } from '../../../nodes/ShopifyToKlaviyo/mapping/options';
-import type { KlaviyoRequestItem } from '../../../nodes/shared/contract';
-import { attrs, bigOrder, delivery, expectValid } from './helpers';
+import { mapDelivery } from '../../../../nodes/ShopifyToKlaviyo/mapping';
+import { BULK_ORDERED_PRODUCT_THRESHOLD } from '../../../../nodes/ShopifyToKlaviyo/mapping/options';
+import type { KlaviyoRequestItem } from '../../../../nodes/shared/contract';
+import { attrs, bigOrder, delivery, expectValid } from '../helpers';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -1,7 +1,10 @@
-import { mapDelivery, MappingError } from '../../../nodes/ShopifyToKlaviyo/mapping';
-import type { KlaviyoRequestItem } from '../../../nodes/shared/contract';
-import { attrs, delivery, expectValid, fixture } from './helpers';
+/** orders/* → Placed Order, Ordered Product, Fulfilled / Cancelled / Refunded Order (mapping/order.ts). */
+import { mapDelivery, MappingError } from '../../../../nodes/ShopifyToKlaviyo/mapping';
+import { attrs, delivery, example, expectValid, fixture, newestApiVersion } from '../helpers';
 
+const VERSION = newestApiVersion();
+const map = (topic: string, options = {}) => mapDelivery(delivery(topic, example(VERSION, topic)), options);
+const metrics = (topic: string, options = {}) => map(topic, options).requests.map((r) => attrs(r).metric?.data.attributes.name);
 const blueprint = () => fixture('order-blueprint.json');
 
 describe('order identity', () => {
@@ -75,7 +78,7 @@ describe('order money', () => {
 	it('150 line items: exact totals, 151 events, all valid', () => {
 		const line_items = Array.from({ length: 150 }, (_, i) => ({ id: 1000 + i, sku: `SKU-${i}`, name: `Item ${i}`, price: '0.10', quantity: 1 }));
 		const order = { ...blueprint(), total_price: '15.00', line_items };
-		// single events up to the Bulk Ordered Product threshold (big-order.test.ts covers the bulk path)
+		// single events up to the Bulk Ordered Product threshold (bulk.test.ts covers the bulk path)
 		const { requests } = mapDelivery(delivery('orders/create', order), { bulkOrderedProductAbove: 150 });
 		expect(requests).toHaveLength(151);
 		expect(attrs(requests[0]).properties.ItemCount).toBe(150);
@@ -176,203 +179,184 @@ describe('order status events and idempotency', () => {
 	});
 });
 
-describe('checkouts', () => {
-	it('a checkout without email, phone or customer → Skipped', () => {
-		const { skipped } = mapDelivery(delivery('checkouts/create', fixture('checkout-guest-no-contact.json')));
-		expect(skipped?.reason).toBe('checkout chk-abc-123 has no email, phone or customer id yet');
-	});
+describe('blueprint: order', () => {
+	const { requests } = mapDelivery(delivery('orders/create', fixture('order-blueprint.json')));
+	const placed = requests[0];
+	const a = attrs(placed);
 
-	it('the first update with an email sends Checkout Started (JPY, unicode)', () => {
-		const checkout = { ...fixture('checkout-guest-no-contact.json'), email: 'buyer@example.jp' };
-		const { requests } = mapDelivery(delivery('checkouts/update', checkout));
+	it('sends Placed Order first, then one Ordered Product per line item', () => {
+		expect(requests.map((r) => attrs(r).metric.data.attributes.name)).toEqual(['Placed Order', 'Ordered Product', 'Ordered Product']);
+		expect(requests.every((r) => r.operation === 'event.create')).toBe(true);
 		expectValid(requests);
-		const a = attrs(requests[0]);
-		expect(a.unique_id).toBe('shopify:checkout:chk-abc-123:started');
-		expect(a.value).toBe(1500);
-		expect(a.value_currency).toBe('JPY');
-		expect(a.properties).toMatchObject({ CheckoutURL: 'https://shop.example/checkouts/chk-abc-123/recover?key=x', ItemNames: ['抹茶'], ItemCount: 3 });
-		expect(a.time).toBe('2024-05-05T01:00:00Z');
 	});
 
-	it('a checkout without a token → Skipped', () => {
-		const { skipped } = mapDelivery(delivery('checkouts/update', { email: 'a@b.co', total_price: '1.00' }));
-		expect(skipped?.reason).toMatch(/no token/);
+	it('has the blueprint properties', () => {
+		expect(a.properties).toMatchObject({
+			OrderId: '987654321',
+			OrderNumber: '#1001',
+			Value: 99.99,
+			Currency: 'USD',
+			ShippingAddress: '123 Main St, Anytown, CA 90210, United States',
+		});
+		expect(a.properties.Items).toHaveLength(2);
+		expect(a.properties.Items[0]).toMatchObject({ SKU: 'PA123', Name: 'Product A', Price: 49.99, Quantity: 1 });
+		expect(a.properties.Items[1]).toMatchObject({ SKU: 'PB456', Name: 'Product B', Price: 50, Quantity: 1 });
+		expect(a.properties.ItemNames).toEqual(['Product A', 'Product B']);
+		expect(a.properties.ItemCount).toBe(2);
+	});
+
+	it('has time in UTC without millis, value, currency and a deterministic unique_id', () => {
+		expect(a.time).toBe('2023-01-01T15:30:00Z');
+		expect(a.value).toBe(99.99);
+		expect(a.value_currency).toBe('USD');
+		expect(a.unique_id).toBe('shopify:order:987654321:placed');
+		expect(attrs(requests[1]).unique_id).toBe('shopify:order:987654321:line:1');
+		expect(attrs(requests[2]).unique_id).toBe('shopify:order:987654321:line:2');
+		expect(a.metric).toEqual({ data: { type: 'metric', attributes: { name: 'Placed Order' } } });
+		expect(a.profile).toEqual({ data: { type: 'profile', attributes: { email: 'customer@example.com' } } });
+	});
+
+	it('reproduces the blueprint exactly: placedOrder renamed to "Ordered Product", line item events off', () => {
+		const result = mapDelivery(delivery('orders/create', fixture('order-blueprint.json')), {
+			metricNames: { placedOrder: 'Ordered Product' },
+			lineItemEvents: false,
+		});
+		expect(result.requests).toHaveLength(1);
+		const b = attrs(result.requests[0]);
+		expect(b.metric.data.attributes.name).toBe('Ordered Product');
+		expect(b.properties.OrderNumber).toBe('#1001');
+		expect(result.requests[0].summary).toBe('Ordered Product #1001');
+		expectValid(result.requests);
+	});
+
+	it('is deterministic: the same delivery maps to the same bodies', () => {
+		const again = mapDelivery(delivery('orders/create', fixture('order-blueprint.json')));
+		expect(again.requests).toEqual(requests);
 	});
 });
 
-describe('customers', () => {
-	it('pre-2025-01 payload without email: phone from national number + country, tags, no consent derived', () => {
-		const { requests } = mapDelivery(delivery('customers/update', fixture('customer-pre-2025-01.json')));
-		expectValid(requests);
-		expect(requests).toHaveLength(1);
-		const a = attrs(requests[0]);
-		expect(a.email).toBeUndefined();
-		expect(a.phone_number).toBe('+16135550100');
-		expect(a.external_id).toBeUndefined();
-		expect(a.properties.Tags).toEqual(['vip', 'wholesale']);
-		expect(a.location).toEqual({ address1: "151 O'Connor Street", city: 'Ottawa', region: 'ON', zip: 'K2P 2L8', country: 'Canada' });
+describe('blueprint: the original sample order (order_number "#1001", no name)', () => {
+	const original = fixture('order-blueprint-original.json');
+
+	it('is the blueprint sample: order_number "#1001", no name, line ids 111 and 222', () => {
+		expect(original.order_number).toBe('#1001');
+		expect(original).not.toHaveProperty('name');
+		expect((original.line_items as Array<{ id: number }>).map((l) => l.id)).toEqual([111, 222]);
 	});
 
-	it('customer with neither email nor valid phone → external_id; includeLocation off drops the address', () => {
-		const customer = { id: '9007199254740993', email: null, phone: null, first_name: null, default_address: { city: 'X' } };
-		const { requests } = mapDelivery(delivery('customers/create', customer), { includeLocation: false });
-		expectValid(requests);
-		expect(attrs(requests[0])).toEqual({ external_id: '9007199254740993', properties: { 'Shopify ID': '9007199254740993' } });
-	});
-
-	it('extra profile properties are merged', () => {
-		const { requests } = mapDelivery(delivery('customers/create', fixture('customer-blueprint.json')), { extraProfileProperties: { Source: 'Shopify', Empty: null } });
-		expect(attrs(requests[0]).properties.Source).toBe('Shopify');
-		expect('Empty' in attrs(requests[0]).properties).toBe(false);
-	});
-});
-
-describe('consent', () => {
-	it('email subscribed → subscribe job with consented_at (historical import) and the list when set', () => {
-		const { requests } = mapDelivery(delivery('customers_email_marketing_consent/update', fixture('consent-email-subscribed.json')), { emailListId: 'AbC123' });
-		expectValid(requests);
-		expect(requests[0].operation).toBe('subscription.subscribe');
-		expect(requests[0].body).toEqual({
-			data: {
-				type: 'profile-subscription-bulk-create-job',
-				attributes: {
-					custom_source: 'Shopify',
-					profiles: {
-						data: [{ type: 'profile', attributes: { email: 'bob@biller.com', subscriptions: { email: { marketing: { consent: 'SUBSCRIBED', consented_at: '2024-02-01T14:15:00Z' } } } } }],
+	it('maps to exactly the blueprint Placed Order event', () => {
+		const { requests, skipped } = mapDelivery(delivery('orders/create', original));
+		expect(skipped).toBeUndefined();
+		expect(requests[0]).toEqual({
+			operation: 'event.create',
+			summary: 'Placed Order #1001',
+			topic: 'orders/create',
+			idempotencyKey: 'my-store.myshopify.com:orders/create:ev-1',
+			shop: 'my-store.myshopify.com',
+			body: {
+				data: {
+					type: 'event',
+					attributes: {
+						properties: {
+							OrderId: '987654321',
+							OrderNumber: '#1001',
+							Value: 99.99,
+							Currency: 'USD',
+							ItemNames: ['Product A', 'Product B'],
+							ItemCount: 2,
+							Items: [
+								{ SKU: 'PA123', Name: 'Product A', Quantity: 1, Price: 49.99, RowTotal: 49.99 },
+								{ SKU: 'PB456', Name: 'Product B', Quantity: 1, Price: 50, RowTotal: 50 },
+							],
+							ShippingAddress: '123 Main St, Anytown, CA 90210, United States',
+						},
+						time: '2023-01-01T15:30:00Z',
+						value: 99.99,
+						value_currency: 'USD',
+						unique_id: 'shopify:order:987654321:placed',
+						metric: { data: { type: 'metric', attributes: { name: 'Placed Order' } } },
+						profile: { data: { type: 'profile', attributes: { email: 'customer@example.com' } } },
 					},
-					historical_import: true,
 				},
-				relationships: { list: { data: { type: 'list', id: 'AbC123' } } },
 			},
 		});
-	});
-
-	it('without a list id there is no list relationship', () => {
-		const { requests } = mapDelivery(delivery('customers_email_marketing_consent/update', fixture('consent-email-subscribed.json')));
-		expect((requests[0].body as { data: object }).data).not.toHaveProperty('relationships');
-	});
-
-	it('SMS subscribed → subscribe with the phone in E.164', () => {
-		const { requests } = mapDelivery(delivery('customers_marketing_consent/update', fixture('consent-sms-subscribed.json')), { smsListId: 'Sms1' });
 		expectValid(requests);
-		const profile = attrs(requests[0]).profiles.data[0].attributes;
-		expect(profile.phone_number).toBe('+15551234567');
-		expect(profile.subscriptions.sms.marketing.consent).toBe('SUBSCRIBED');
 	});
 
-	it('email unsubscribed → subscription.unsubscribe (the only state that unsubscribes by default)', () => {
-		const payload = { ...fixture('consent-email-subscribed.json'), email_marketing_consent: { state: 'unsubscribed', opt_in_level: null, consent_updated_at: null } };
-		const { requests } = mapDelivery(delivery('customers_email_marketing_consent/update', payload));
-		expectValid(requests);
-		expect(requests[0].operation).toBe('subscription.unsubscribe');
-		expect(attrs(requests[0]).profiles.data[0].attributes.subscriptions).toEqual({ email: { marketing: { consent: 'UNSUBSCRIBED' } } });
+	it('keys the Ordered Product events by the real line item ids 111 and 222, not their position', () => {
+		const { requests } = mapDelivery(delivery('orders/create', original));
+		expect(requests.slice(1).map((r) => attrs(r).unique_id)).toEqual([
+			'shopify:order:987654321:line:111',
+			'shopify:order:987654321:line:222',
+		]);
+		expect(requests.slice(1).map((r) => attrs(r).properties.OrderNumber)).toEqual(['#1001', '#1001']);
 	});
 
-	it.each([
-		['not_subscribed', /not_subscribed and "Unsubscribe Not Subscribed" is off/],
-		['invalid', /invalid .*not an unsubscribe/],
-		['redacted', /redacted/],
-		['pending', /pending \(double opt-in/],
-		[null, /state null .*not mapped/],
-	])('email %s → Skipped by default: a never-subscribed or undeliverable customer is not unsubscribed', (state, reason) => {
-		const payload = { ...fixture('consent-email-subscribed.json'), email_marketing_consent: { state, opt_in_level: null, consent_updated_at: null } };
-		const result = mapDelivery(delivery('customers_email_marketing_consent/update', payload));
-		expect(result.requests).toEqual([]);
-		expect(result.skipped?.reason).toMatch(reason);
+	it('reproduces the blueprint output with the order-level metric named "Ordered Product"', () => {
+		const { requests } = mapDelivery(delivery('orders/create', original), {
+			metricNames: { placedOrder: 'Ordered Product' },
+			lineItemEvents: false,
+		});
+		expect(requests).toHaveLength(1);
+		expect(attrs(requests[0]).metric.data.attributes.name).toBe('Ordered Product');
+		expect(attrs(requests[0]).properties.OrderNumber).toBe('#1001');
+		expect(requests[0].summary).toBe('Ordered Product #1001');
 	});
 
-	it('SMS not_subscribed and invalid → Skipped by default', () => {
-		for (const state of ['not_subscribed', 'invalid']) {
-			const payload = { ...fixture('consent-sms-subscribed.json'), sms_marketing_consent: { state } };
-			expect(mapDelivery(delivery('customers_marketing_consent/update', payload)).requests).toEqual([]);
-		}
+	it('takes name over order_number, and keeps a numeric order_number as Shopify gave it', () => {
+		const withName = mapDelivery(delivery('orders/create', { ...original, name: '#1001-A', order_number: 1001 }));
+		expect(attrs(withName.requests[0]).properties.OrderNumber).toBe('#1001-A');
+		const numeric = mapDelivery(delivery('orders/create', { ...original, order_number: 1001 }));
+		expect(attrs(numeric.requests[0]).properties.OrderNumber).toBe(1001);
+		expect(numeric.requests[0].summary).toBe('Placed Order 1001');
+		const none = mapDelivery(delivery('orders/create', { ...original, order_number: undefined }));
+		expect(attrs(none.requests[0]).properties).not.toHaveProperty('OrderNumber');
+		expect(none.requests[0].summary).toBe('Placed Order 987654321');
 	});
 
-	it('not_subscribed unsubscribes only when "Unsubscribe Not Subscribed" is switched on', () => {
-		const payload = { ...fixture('consent-email-subscribed.json'), email_marketing_consent: { state: 'not_subscribed' } };
-		const { requests } = mapDelivery(delivery('customers_email_marketing_consent/update', payload), { unsubscribeNotSubscribed: true });
-		expectValid(requests);
-		expect(requests[0].operation).toBe('subscription.unsubscribe');
-	});
-
-	it('SMS unsubscribed → unsubscribe SMS marketing', () => {
-		const payload = { ...fixture('consent-sms-subscribed.json'), sms_marketing_consent: { state: 'unsubscribed' } };
-		const { requests } = mapDelivery(delivery('customers_marketing_consent/update', payload));
-		expectValid(requests);
-		expect(attrs(requests[0]).profiles.data[0].attributes.subscriptions).toEqual({ sms: { marketing: { consent: 'UNSUBSCRIBED' } } });
-	});
-
-
-	it('SMS consent with an ambiguous phone → Skipped', () => {
-		const payload = { ...fixture('consent-sms-subscribed.json'), phone: '555-0100' };
-		expect(mapDelivery(delivery('customers_marketing_consent/update', payload)).skipped?.reason).toMatch(/no valid E.164 phone/);
+	it('carries the order number onto status events and refunds of orders/updated', () => {
+		const updated = {
+			...original,
+			fulfillment_status: 'fulfilled',
+			updated_at: '2023-01-02T10:00:00Z',
+			refunds: [{ id: 5, created_at: '2023-01-03T10:00:00Z', transactions: [{ kind: 'refund', status: 'success', amount: '10.00' }] }],
+		};
+		const { requests } = mapDelivery(delivery('orders/updated', updated));
+		expect(requests.map((r) => attrs(r).properties.OrderNumber)).toEqual(['#1001', '#1001']);
 	});
 });
 
-describe('privacy and dispatch', () => {
-	const deletionOf = (r: KlaviyoRequestItem) => [r.operation, attrs(r).profile.data.attributes];
-
-	it('customers/redact requests deletion once per identifier: email, phone and external_id (the Shopify customer id)', () => {
-		const { requests, skipped } = mapDelivery(
-			delivery('customers/redact', { shop_id: 1, customer: { id: 5, email: 'ann@example.com', phone: '+44 20 7946 0958' }, orders_to_redact: [] }),
-		);
-		expect(skipped).toBeUndefined();
-		expect(requests.map(deletionOf)).toEqual([
-			['dataPrivacy.deleteProfile', { email: 'ann@example.com' }],
-			['dataPrivacy.deleteProfile', { phone_number: '+442079460958' }],
-			['dataPrivacy.deleteProfileByExternalId', { external_id: '5' }],
-		]);
-		expect(requests.map((r) => r.summary)).toEqual([
-			'Delete Klaviyo profile of Shopify customer 5 by email (customers/redact)',
-			'Delete Klaviyo profile of Shopify customer 5 by phone (customers/redact)',
-			'Delete Klaviyo profile of Shopify customer 5 by external_id (customers/redact)',
-		]);
+describe(`Shopify example payloads, API ${VERSION}`, () => {
+	it('orders/create → Placed Order + Ordered Product per line item', () => {
+		const order = example(VERSION, 'orders/create');
+		const lines = (order.line_items as unknown[]).length;
+		expect(metrics('orders/create')).toEqual(['Placed Order', ...Array(lines).fill('Ordered Product')]);
+		const { requests } = map('orders/create');
+		const a = attrs(requests[0]);
+		expect(a.properties.OrderNumber).toBe(order.name);
+		expect(a.properties.OrderId).toBe(String(order.id));
+		expect(a.value).toBe(Number(order.total_price));
+		expect(a.properties.DiscountCodes).toBeUndefined();
+		expect(a.properties.Tags).toEqual(['tag1', 'tag2']);
+		expect(a.profile.data.attributes.email).toBe(order.email);
 		expectValid(requests);
-		for (const r of requests) expect(r.summary).not.toMatch(/ann@|7946/);
 	});
 
-	it('customers/redact by phone and external_id when there is no email; by external_id alone for an id-only customer', () => {
-		const byPhone = mapDelivery(delivery('customers/redact', { shop_id: 1, customer: { id: 5, email: null, phone: '+44 20 7946 0958' }, orders_to_redact: [] }));
-		expectValid(byPhone.requests);
-		expect(byPhone.requests.map(deletionOf)).toEqual([
-			['dataPrivacy.deleteProfile', { phone_number: '+442079460958' }],
-			['dataPrivacy.deleteProfileByExternalId', { external_id: '5' }],
-		]);
-		const idOnly = mapDelivery(delivery('customers/redact', { shop_id: 1, customer: { id: '9007199254740993' } }));
-		expect(idOnly.requests.map(deletionOf)).toEqual([['dataPrivacy.deleteProfileByExternalId', { external_id: '9007199254740993' }]]);
+	it('orders/create with test: true and Skip Test Orders → Skipped', () => {
+		const { skipped } = map('orders/create', { skipTestOrders: true });
+		expect(skipped?.reason).toMatch(/^test order #\S+ skipped/);
 	});
 
-	it('customers/redact with an invalid phone notes it and still deletes by the other identifiers; nothing at all → Skipped', () => {
-		const { requests } = mapDelivery(delivery('customers/redact', { customer: { id: 5, email: 'ann@example.com', phone: '555-SHIP' } }));
-		expect(requests.map((r) => r.operation)).toEqual(['dataPrivacy.deleteProfile', 'dataPrivacy.deleteProfileByExternalId']);
-		expect(requests[0].notes).toEqual(['customer.phone is not a valid E.164 phone number; dropped']);
-		const none = mapDelivery(delivery('customers/redact', { shop_id: 1, customer: {} }));
-		expect(none.skipped?.reason).toMatch(/no email, valid phone or customer id/);
+	it('orders/fulfilled → Fulfilled Order', () => {
+		expect(metrics('orders/fulfilled')).toEqual(['Fulfilled Order']);
+		expectValid(map('orders/fulfilled').requests);
 	});
 
-	it('unknown topics → Skipped; non-object payloads → MappingError', () => {
-		expect(mapDelivery(delivery('products/update', {})).skipped?.reason).toMatch(/is not mapped/);
-		expect(() => mapDelivery({ topic: 'orders/create', payload: 'x' as unknown as Record<string, unknown> })).toThrow('orders/create payload: (body) is not a JSON object');
-	});
-
-	it('extra event properties and metric names are applied to every event', () => {
-		const { requests } = mapDelivery(delivery('orders/create', blueprint()), {
-			extraEventProperties: { 'Sales Channel': 'web' },
-			extraProfileProperties: { Store: 'EU' },
-			metricNames: { placedOrder: 'Shopify Placed Order', orderedProduct: ' ' },
-		});
-		expectValid(requests);
-		expect(attrs(requests[0]).metric.data.attributes.name).toBe('Shopify Placed Order');
-		expect(attrs(requests[1]).metric.data.attributes.name).toBe('Ordered Product');
-		for (const r of requests) {
-			expect(attrs(r).properties['Sales Channel']).toBe('web');
-			expect(attrs(r).profile.data.attributes.properties).toEqual({ Store: 'EU' });
-		}
-	});
-
-	it('the validator rejects a malformed body (sanity check of the test helper)', () => {
-		const { requests } = mapDelivery(delivery('orders/create', blueprint()));
-		const broken = { ...requests[0], body: { data: { type: 'event', attributes: { properties: {} } } } };
-		expect(() => expectValid([broken])).toThrow(/body invalid/);
+	it('orders/cancelled and orders/updated with cancelled_at → Cancelled Order (same unique_id)', () => {
+		expect(metrics('orders/cancelled')).toEqual(['Cancelled Order']);
+		expect(metrics('orders/updated')).toEqual(['Cancelled Order']);
+		expect(attrs(map('orders/cancelled').requests[0]).unique_id).toBe(attrs(map('orders/updated').requests[0]).unique_id);
+		expectValid(map('orders/cancelled').requests);
+		expectValid(map('orders/updated').requests);
 	});
 });
