@@ -20,6 +20,7 @@
 const fs = require("node:fs");
 const path = require("node:path");
 const crypto = require("node:crypto");
+const { signShopifyBody } = require("./lib/shopify-delivery");
 
 const ROOT = path.resolve(__dirname, "..");
 const FIXTURES = path.join(ROOT, "test", "fixtures", "shopify");
@@ -33,13 +34,8 @@ const QUIET_POLLS = 4; // state unchanged for 4 polls (2 s) = settled
 /** An expected failure: printed as a plain message, without a stack. */
 class DemoError extends Error {}
 
-/** Shopify's signature: base64(HMAC-SHA256(secret, raw body bytes)). */
-function sign(secret, rawBody) {
-  return crypto
-    .createHmac("sha256", String(secret))
-    .update(rawBody)
-    .digest("base64");
-}
+/** Shopify's signature: base64(HMAC-SHA256(secret, raw body bytes)), from the one signing helper. */
+const sign = (secret, rawBody) => signShopifyBody(secret, rawBody);
 
 /** A UUID derived from a name, so the same demo sample always carries the same X-Shopify-Event-Id. */
 function stableUuid(name) {
@@ -372,16 +368,23 @@ function fingerprint(state) {
   ]);
 }
 
-/** unique_ids the demo deliveries must produce (they are not configurable, unlike metric names). */
-const EXPECTED_UNIQUE_IDS = [
-  "shopify:order:987654321:placed",
-  "shopify:order:987654321:fulfilled",
-  "shopify:order:987654321:cancelled",
-  "shopify:refund:7788001",
-  "shopify:checkout:demo-checkout-0001:started",
-];
+/**
+ * unique_ids the demo deliveries must produce (they are not configurable, unlike metric names),
+ * by the built mapper's own recipe (nodes/ShopifyToKlaviyo/mapping/ids.ts): never re-typed here.
+ */
+function expectedUniqueIds(list = samples()) {
+  const { uniqueIds } = require("../dist/nodes/ShopifyToKlaviyo/mapping/ids");
+  const payload = (name) => list.find((s) => s.name === name).payload;
+  return [
+    uniqueIds.orderPlaced(String(payload("order").id)),
+    uniqueIds.orderFulfilled(String(payload("order-fulfilled").id)),
+    uniqueIds.orderCancelled(String(payload("order-cancelled").id)),
+    uniqueIds.refund(String(payload("refund").id)),
+    uniqueIds.checkoutStarted(String(payload("checkout").token)),
+  ];
+}
 
-function missingUniqueIds(state, expected = EXPECTED_UNIQUE_IDS) {
+function missingUniqueIds(state, expected = expectedUniqueIds()) {
   const have = new Set((state.events || []).map((e) => e.unique_id));
   return expected.filter((id) => !have.has(id));
 }
@@ -753,7 +756,7 @@ module.exports = {
   isLocalUrl,
   missingUniqueIds,
   requestDelta,
-  EXPECTED_UNIQUE_IDS,
+  expectedUniqueIds,
   main,
 };
 

@@ -9,7 +9,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const http = require('node:http');
-const crypto = require('node:crypto');
+const { shopifyDeliveryHeaders } = require('../../scripts/lib/shopify-delivery');
 const { execSync } = require('node:child_process');
 const axios = require('axios');
 
@@ -82,9 +82,11 @@ function makeOrder(base, i) {
 	return order;
 }
 
-/** The unique_ids our mapper gives an orders/create (see nodes/ShopifyToKlaviyo/mapping/ids.ts). */
+/** The unique_ids our mapper gives an orders/create, by the built mapper's own recipe (mapping/ids.ts). */
 function expectedUniqueIds(order) {
-	return [`shopify:order:${order.id}:placed`, ...order.line_items.map((l) => `shopify:order:${order.id}:line:${l.id}`)];
+	const { uniqueIds } = require('../../dist/nodes/ShopifyToKlaviyo/mapping/ids');
+	const id = String(order.id);
+	return [uniqueIds.orderPlaced(id), ...order.line_items.map((l) => uniqueIds.orderedProduct(id, String(l.id)))];
 }
 
 /** A signed orders/create delivery exactly as Shopify sends it. */
@@ -95,13 +97,7 @@ function delivery(order, { secret, shop }) {
 		headers: {
 			'content-type': 'application/json',
 			'content-length': String(body.length),
-			'x-shopify-topic': 'orders/create',
-			'x-shopify-shop-domain': shop,
-			'x-shopify-api-version': '2026-10',
-			'x-shopify-webhook-id': crypto.randomUUID(),
-			'x-shopify-event-id': crypto.randomUUID(),
-			'x-shopify-triggered-at': new Date().toISOString(),
-			'x-shopify-hmac-sha256': crypto.createHmac('sha256', secret).update(body).digest('base64'),
+			...shopifyDeliveryHeaders({ topic: 'orders/create', shop, secret, body }),
 		},
 	};
 }

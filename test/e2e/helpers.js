@@ -1,14 +1,11 @@
 'use strict';
 /** Helpers for e2e tests: signed Shopify deliveries, n8n executions through n8n's public API, fake Klaviyo state. */
-const crypto = require('node:crypto');
 const axios = require('axios');
 const { readStackInfo } = require('./stack');
+const { shopifyDeliveryHeaders } = require('../../scripts/lib/shopify-delivery');
 
 const stack = () => readStackInfo(process.env.E2E_STACK || (process.env.E2E_MODE === 'queue' ? 'e2e-queue' : 'e2e'));
 
-function sign(raw, secret) {
-	return crypto.createHmac('sha256', secret).update(raw).digest('base64');
-}
 
 let eventCounter = 0;
 /** POST a Shopify delivery the way Shopify does (raw bytes, HMAC over them, the X-Shopify-* headers). */
@@ -18,13 +15,7 @@ async function deliver(topic, payload, { secret, eventId, webhookId, headers = {
 	eventCounter += 1;
 	const h = {
 		'content-type': 'application/json',
-		'x-shopify-topic': topic,
-		'x-shopify-shop-domain': s.shop,
-		'x-shopify-api-version': '2026-10',
-		'x-shopify-webhook-id': webhookId || crypto.randomUUID(),
-		'x-shopify-event-id': eventId || crypto.randomUUID(),
-		'x-shopify-triggered-at': new Date().toISOString(),
-		'x-shopify-hmac-sha256': sign(body, secret || s.secret),
+		...shopifyDeliveryHeaders({ topic, shop: s.shop, secret: secret || s.secret, body, eventId, webhookId }),
 		...headers,
 	};
 	for (const [k, v] of Object.entries(h)) if (v === undefined) delete h[k];

@@ -3,6 +3,9 @@
  * The shipped workflows in real n8n against the fake Klaviyo: signed deliveries in, exactly the
  * expected Klaviyo writes out; re-deliveries are idempotent; forgeries start nothing; a permanent
  * failure lands in the dead-letter table with its request and replays exactly once.
+ *
+ * The unique_ids below (`shopify:order:<id>:placed` …) are typed out on purpose: an independent
+ * oracle for the mapper's recipe (mapping/ids.ts), which the demo and the benchmarks import instead.
  */
 const fs = require('node:fs');
 const path = require('node:path');

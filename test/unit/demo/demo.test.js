@@ -1,6 +1,6 @@
 "use strict";
-const crypto = require("node:crypto");
 const demo = require("../../../scripts/demo");
+const { signShopifyBody } = require("../../../scripts/lib/shopify-delivery");
 
 describe("scripts/demo.js helpers", () => {
   test("sign() matches the public Shopify HMAC vector", () => {
@@ -90,7 +90,7 @@ describe("scripts/demo.js helpers", () => {
       shop: "x.myshopify.com",
     });
     expect(h["X-Shopify-Hmac-Sha256"]).toBe(
-      crypto.createHmac("sha256", "s3cret").update(raw).digest("base64"),
+      signShopifyBody("s3cret", raw),
     );
     expect(h["X-Shopify-Topic"]).toBe("customers/create");
     expect(h["X-Shopify-API-Version"]).toBe("2026-10");
@@ -143,5 +143,21 @@ describe("scripts/demo.js helpers", () => {
       { route: "POST /api/events", status: 202, count: 2 },
       { route: "POST /api/events", status: 400, count: 1 },
     ]);
+  });
+
+  test("expectedUniqueIds() takes the built mapper's recipe: mapping the samples yields exactly those ids", () => {
+    const { mapDelivery } = require("../../../dist/nodes/ShopifyToKlaviyo/mapping");
+    const list = demo.samples();
+    const produced = new Set(
+      list
+        .filter((s) => !s.forged)
+        .flatMap((s) => mapDelivery({ topic: s.topic, payload: s.payload }).requests)
+        .map((r) => r.body.data.attributes.unique_id)
+        .filter(Boolean),
+    );
+    const expected = demo.expectedUniqueIds(list);
+    expect(expected).toHaveLength(5);
+    for (const id of expected) expect(produced.has(id)).toBe(true);
+    expect(demo.missingUniqueIds({ events: expected.map((unique_id) => ({ unique_id })) })).toEqual([]);
   });
 });
