@@ -2,16 +2,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError } from 'n8n-workflow';
 import type { KlaviyoOperation } from '../../../shared/contract';
 import { MAX_EVENTS_PER_BULK_JOB } from '../../transport/endpoints';
-import { credentialInfo } from '../../transport/request';
 import { sendOperation } from '../../transport/send';
-import {
-	deadLetter,
-	getSettings,
-	OutputCollector,
-	passthroughOf,
-	preparationFailure,
-	resultItem,
-} from '../common';
+import { deadLetter, passthroughOf, resultItem } from '../common';
+import { notTheMappedRequest, prepareEach, sourceParameter, startBulkRun } from './input';
 import { buildEventBody, eventFields } from '../fields';
 import type { BulkEventEntry } from './chunk';
 import { eventJobBody, planEventJobs, toBulkEntry } from './chunk';
@@ -25,24 +18,7 @@ export const option: OperationOption = {
 };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Source',
-		name: 'source',
-		type: 'options',
-		options: [
-			{
-				name: 'Mapped Events From Input',
-				value: 'mapped',
-				description: 'Each input item is an event request from the Shopify to Klaviyo node (operation event.create)',
-			},
-			{
-				name: 'Fields Below',
-				value: 'fields',
-				description: 'Build one event per input item from the fields below',
-			},
-		],
-		default: 'mapped',
-	},
+	sourceParameter('event', 'event.create'),
 	...eventFields({ show: { source: ['fields'] } }),
 	{
 		displayName: 'Backfill',
@@ -67,11 +43,8 @@ export const description: INodeProperties[] = [
  * carrying the result of the job it was sent in.
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const items = this.getInputData();
-	const settings = getSettings(this);
-	const { secrets } = await credentialInfo(this);
-	const out = new OutputCollector(this, secrets);
-	const source = this.getNodeParameter('source', 0, 'mapped') as string;
+	const run = await startBulkRun(this);
+	const { items, settings, out, source } = run;
 	const backfill = this.getNodeParameter('backfill', 0, false) as boolean;
 	const perJob = Math.min(
 		MAX_EVENTS_PER_BULK_JOB,
@@ -80,39 +53,25 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 
 	const entries: BulkEventEntry[] = [];
 	const originals = new Map<number, IDataObject>();
-	for (let i = 0; i < items.length; i++) {
-		const json = items[i].json ?? {};
-		try {
-			let body: IDataObject;
-			if (source === 'fields') {
-				body = buildEventBody(this, i);
-			} else {
-				if (json.operation !== 'event.create' || !json.body || typeof json.body !== 'object') {
-					throw new NodeOperationError(
-						this.getNode(),
-						`Input item is not an event request (operation ${JSON.stringify(json.operation)}); use Source "Fields Below" or feed event.create items`,
-						{ itemIndex: i },
-					);
-				}
-				body = json.body as IDataObject;
+	prepareEach(this, run, 'event.create', (i, json) => {
+		let body: IDataObject;
+		if (source === 'fields') {
+			body = buildEventBody(this, i);
+		} else {
+			if (json.operation !== 'event.create' || !json.body || typeof json.body !== 'object') {
+				throw notTheMappedRequest(this, json, i, 'event.create');
 			}
-			const entry = toBulkEntry(i, body, backfill);
-			if (!entry) {
-				throw new NodeOperationError(this.getNode(), 'Event body is not an EventCreateQueryV2 (data.type "event" with a profile)', {
-					itemIndex: i,
-				});
-			}
-			originals.set(i, body);
-			entries.push(entry);
-		} catch (error) {
-			const body = (json.body && typeof json.body === 'object' ? json.body : {}) as IDataObject;
-			out.failure(
-				i,
-				deadLetter({ operation: 'event.create', body, passthrough: passthroughOf(json) }, preparationFailure(error), 0),
-				error instanceof NodeOperationError ? error : undefined,
-			);
+			body = json.body as IDataObject;
 		}
-	}
+		const entry = toBulkEntry(i, body, backfill);
+		if (!entry) {
+			throw new NodeOperationError(this.getNode(), 'Event body is not an EventCreateQueryV2 (data.type "event" with a profile)', {
+				itemIndex: i,
+			});
+		}
+		originals.set(i, body);
+		entries.push(entry);
+	});
 
 	const plan = planEventJobs(entries, perJob);
 	const operation: KlaviyoOperation = 'bulk.createEvents';

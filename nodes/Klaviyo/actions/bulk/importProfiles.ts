@@ -1,17 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 import type { KlaviyoOperation } from '../../../shared/contract';
 import { fillPath, MAX_PROFILES_PER_IMPORT_JOB } from '../../transport/endpoints';
-import { credentialInfo } from '../../transport/request';
 import { sendOperation, sendRequest } from '../../transport/send';
-import {
-	deadLetter,
-	getSettings,
-	OutputCollector,
-	passthroughOf,
-	preparationFailure,
-	resultItem,
-} from '../common';
+import { deadLetter, passthroughOf, resultItem } from '../common';
+import { notTheMappedRequest, prepareEach, sourceParameter, startBulkRun } from './input';
 import { buildProfileAttributes, profileFields } from '../fields';
 import { profileImportJobBody, profileResource } from '../../../shared/klaviyoBodies';
 import { chunk } from './chunk';
@@ -30,24 +22,7 @@ export const option: OperationOption = {
 };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Source',
-		name: 'source',
-		type: 'options',
-		options: [
-			{
-				name: 'Mapped Profiles From Input',
-				value: 'mapped',
-				description: 'Each input item is a profile request from the Shopify to Klaviyo node (operation profile.upsert)',
-			},
-			{
-				name: 'Fields Below',
-				value: 'fields',
-				description: 'Build one profile per input item from the fields below',
-			},
-		],
-		default: 'mapped',
-	},
+	sourceParameter('profile', 'profile.upsert'),
 	...profileFields({ show: { source: ['fields'] } }),
 	{
 		displayName: 'List ID',
@@ -165,11 +140,8 @@ function jobAttributes(response: unknown): IDataObject {
  * error output as single-profile dead letters naming the field, the rest succeed.
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const items = this.getInputData();
-	const settings = getSettings(this);
-	const { secrets } = await credentialInfo(this);
-	const out = new OutputCollector(this, secrets);
-	const source = this.getNodeParameter('source', 0, 'mapped') as string;
+	const run = await startBulkRun(this);
+	const { items, settings, out, source } = run;
 	const listId = (this.getNodeParameter('listId', 0, '') as string).trim();
 	const perJob = Math.min(
 		MAX_PROFILES_PER_IMPORT_JOB,
@@ -180,33 +152,17 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const maxPolls = Math.max(1, this.getNodeParameter('maxPolls', 0, 60) as number);
 
 	const profiles: Array<{ index: number; resource: IDataObject }> = [];
-	for (let i = 0; i < items.length; i++) {
-		const json = items[i].json ?? {};
-		try {
-			let resource: IDataObject;
-			if (source === 'fields') {
-				resource = profileResource(buildProfileAttributes(this, i)) as IDataObject;
-			} else {
-				const data = (json.body as IDataObject | undefined)?.data as IDataObject | undefined;
-				if (json.operation !== 'profile.upsert' || !data || data.type !== 'profile') {
-					throw new NodeOperationError(
-						this.getNode(),
-						`Input item is not a profile request (operation ${JSON.stringify(json.operation)}); use Source "Fields Below" or feed profile.upsert items`,
-						{ itemIndex: i },
-					);
-				}
-				resource = data;
-			}
-			profiles.push({ index: i, resource });
-		} catch (error) {
-			const body = (json.body && typeof json.body === 'object' ? json.body : {}) as IDataObject;
-			out.failure(
-				i,
-				deadLetter({ operation: 'profile.upsert', body, passthrough: passthroughOf(json) }, preparationFailure(error), 0),
-				error instanceof NodeOperationError ? error : undefined,
-			);
+	prepareEach(this, run, 'profile.upsert', (i, json) => {
+		if (source === 'fields') {
+			profiles.push({ index: i, resource: profileResource(buildProfileAttributes(this, i)) as IDataObject });
+			return;
 		}
-	}
+		const data = (json.body as IDataObject | undefined)?.data as IDataObject | undefined;
+		if (json.operation !== 'profile.upsert' || !data || data.type !== 'profile') {
+			throw notTheMappedRequest(this, json, i, 'profile.upsert');
+		}
+		profiles.push({ index: i, resource: data });
+	});
 
 	const operation: KlaviyoOperation = 'bulk.importProfiles';
 	const jobs = chunk(profiles, perJob);
