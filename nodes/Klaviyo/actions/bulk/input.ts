@@ -10,6 +10,7 @@ import { deadLetter, getSettings, OutputCollector, passthroughOf, preparationFai
 /** The Source parameter of a bulk operation (`what`: "event" or "profile"). */
 export function sourceParameter(what: 'event' | 'profile', operation: KlaviyoOperation): INodeProperties {
 	const plural = what === 'event' ? 'Events' : 'Profiles';
+	const mapped = 'mapped';
 	return {
 		displayName: 'Source',
 		name: 'source',
@@ -26,7 +27,7 @@ export function sourceParameter(what: 'event' | 'profile', operation: KlaviyoOpe
 				description: `Build one ${what} per input item from the fields below`,
 			},
 		],
-		default: 'mapped',
+		default: mapped,
 	};
 }
 
