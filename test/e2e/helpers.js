@@ -104,4 +104,4 @@ async function settledExecutions(workflowId, count, { timeoutMs = 90000 } = {}) 
 	);
 }
 
-module.exports = { SYNC, deliveryExecutions, stack, sign, deliver, n8nApi, executions, klaviyoState, klaviyoReset, waitFor, sleep, deadLetters, settledExecutions };
+module.exports = { SYNC, deliveryExecutions, stack, deliver, n8nApi, executions, klaviyoState, klaviyoReset, waitFor, sleep, deadLetters, settledExecutions };
