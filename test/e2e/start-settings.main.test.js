@@ -14,6 +14,7 @@ const os = require('node:os');
 const net = require('node:net');
 const path = require('node:path');
 const crypto = require('node:crypto');
+const { shopifyDeliveryHeaders, signShopifyBody } = require('../../scripts/lib/shopify-delivery');
 const { spawn } = require('node:child_process');
 const axios = require('axios');
 const { parseDotenv } = require('../../scripts/lib/env');
@@ -155,17 +156,11 @@ describe('npm start with N8N_USER_FOLDER, the sandbox, and no public defaults', 
 		const raw = JSON.stringify(customer);
 		const headers = {
 			'content-type': 'application/json',
-			'x-shopify-topic': 'customers/create',
-			'x-shopify-shop-domain': 'demo-store.myshopify.com',
-			'x-shopify-api-version': '2026-10',
-			'x-shopify-webhook-id': crypto.randomUUID(),
-			'x-shopify-event-id': crypto.randomUUID(),
-			'x-shopify-triggered-at': new Date().toISOString(),
-			'x-shopify-hmac-sha256': crypto.createHmac('sha256', 'demo-webhook-secret').update(raw).digest('base64'),
+			...shopifyDeliveryHeaders({ topic: 'customers/create', shop: 'demo-store.myshopify.com', secret: 'demo-webhook-secret', body: raw }),
 		};
 		const res = await axios.post(`${base}/webhook/shopify`, raw, { headers, validateStatus: () => true, transformRequest: [(d) => d] });
 		expect(res.status).toBe(200);
-		const forged = await axios.post(`${base}/webhook/shopify`, raw, { headers: { ...headers, 'x-shopify-hmac-sha256': crypto.createHmac('sha256', 'wrong').update(raw).digest('base64') }, validateStatus: () => true, transformRequest: [(d) => d] });
+		const forged = await axios.post(`${base}/webhook/shopify`, raw, { headers: { ...headers, 'x-shopify-hmac-sha256': signShopifyBody('wrong', raw) }, validateStatus: () => true, transformRequest: [(d) => d] });
 		expect(forged.status).toBe(401);
 		const deadline = Date.now() + 60000;
 		let profiles = [];
