@@ -8,12 +8,13 @@
  *    enqueues executions
  *  - N8N_WORKERS (default 2) `n8n worker` processes that run them, each with its own task-runner broker
  *    and health port (N8N_WORKER_BASE_PORT, default N8N_PORT + 10: worker i uses +2(i-1) and +2(i-1)+1)
- * All share the user folder (N8N_USER_FOLDER, default .n8n-data/: SQLite, package, encryption key). Everything else as in
- * `npm start`: the local Klaviyo sandbox without keys, credentials, workflows imported and published,
- * the dead-letter table. Ctrl-C stops workers, main, Redis and the sandbox.
- *
- * SQLite is what this runs on; n8n logs "Scaling mode is not officially supported with sqlite".
- * For production use PostgreSQL (DB_TYPE=postgresdb and DB_POSTGRESDB_* for main and workers).
+ *  - PostgreSQL, which n8n supports for queue mode: a private cluster in .n8n-data/postgres/ made with
+ *    Debian's initdb/pg_ctl (scripts/lib/postgres.js; apt-get installs `postgresql` when missing) on
+ *    127.0.0.1:POSTGRES_PORT (default 5433), or the existing database DB_POSTGRESDB_* in .env name
+ * All share the user folder (N8N_USER_FOLDER, default .n8n-data/: package, encryption key), the database and Redis. Everything
+ * else as in `npm start`: the local Klaviyo sandbox without keys, credentials, workflows imported and
+ * published, the dead-letter table. Ctrl-C stops workers, main, Redis, PostgreSQL and the sandbox.
+ * DB_TYPE=sqlite in .env runs it on SQLite instead (with the busy-timeout preload; not for production).
  */
 const path = require('node:path');
 const n8n = require('./lib/n8n');
@@ -21,6 +22,7 @@ const queue = require('./lib/queue');
 const { loadEnv } = require('./lib/env');
 const launch = require('./lib/launch');
 const settings = require('./lib/settings');
+const postgres = require('./lib/postgres');
 
 const ROOT = n8n.ROOT;
 
@@ -36,7 +38,9 @@ async function main() {
 	const redisPort = Number(cfg.REDIS_PORT || 6380);
 	const workers = Number(cfg.N8N_WORKERS || 2);
 	const workerBasePort = Number(cfg.N8N_WORKER_BASE_PORT || port + 10);
-	const postgres = (cfg.DB_TYPE || '') === 'postgresdb';
+	const external = postgres.externalDatabase(cfg);
+	const sqlite = !external && cfg.DB_TYPE === 'sqlite';
+	const postgresPort = Number(cfg.POSTGRES_PORT || 5433);
 
 	launch.buildPackage(say);
 	const runtime = await n8n.ensureRuntime();
@@ -67,7 +71,24 @@ async function main() {
 		running.push({ what: 'Redis', stop: redis.stop });
 		say(`Redis on 127.0.0.1:${redisPort} (log: ${path.relative(ROOT, path.join(userFolder, 'redis.log'))})`);
 
-		const env = launch.userEnv({ runtime, cfg, start, extra: queue.queueEnv({ redisPort, sqlite: !postgres }) });
+		let db = external;
+		let dbLine = external ? `PostgreSQL ${cfg.DB_POSTGRESDB_HOST || 'localhost'}:${cfg.DB_POSTGRESDB_PORT || 5432}/${cfg.DB_POSTGRESDB_DATABASE || 'n8n'} (DB_POSTGRESDB_* from .env)` : '';
+		if (sqlite) {
+			dbLine = `SQLite in ${userFolder}/ (DB_TYPE=sqlite: fine to try; n8n supports queue mode on PostgreSQL)`;
+		} else if (!external) {
+			const cluster = await postgres.startCluster({ dir: path.join(userFolder, 'postgres'), port: postgresPort, say });
+			running.push({ what: 'PostgreSQL', stop: cluster.stop });
+			db = cluster.env;
+			dbLine = `PostgreSQL 127.0.0.1:${postgresPort}, database n8n (private cluster in ${cluster.dataDir}, log server.log there)`;
+			say(`PostgreSQL on 127.0.0.1:${postgresPort} (${cluster.dataDir})`);
+		}
+		const extra = {
+			...queue.queueEnv({ redisPort, sqlite }),
+			...(db || {}),
+			// a setting given in .env wins over ours
+			...(cfg.QUEUE_BULL_REDIS_TIMEOUT_THRESHOLD ? { QUEUE_BULL_REDIS_TIMEOUT_THRESHOLD: cfg.QUEUE_BULL_REDIS_TIMEOUT_THRESHOLD } : {}),
+		};
+		const env = launch.userEnv({ runtime, cfg, start, extra });
 		await launch.prepareUserFolder({ start, say });
 
 		say(`starting n8n 2.41.1 main (queue mode) on port ${port}`);
@@ -100,7 +121,7 @@ async function main() {
 			extraLines: [
 				`  Redis:                127.0.0.1:${redisPort}`,
 				`  Workers:              ${ws.map((w) => `#${w.index} pid ${w.child.pid} (health http://127.0.0.1:${w.healthPort}/healthz)`).join(', ')}`,
-				`  Database:             ${postgres ? 'PostgreSQL' : `SQLite in ${userFolder}/ (fine to try; use PostgreSQL in production)`}`,
+				`  Database:             ${dbLine}`,
 			],
 		});
 	} catch (err) {

@@ -3,7 +3,8 @@
 /**
  * npm test: unit tests (jest + nock), then end-to-end tests against the pinned n8n (installed on
  * first use) and the project's fake Klaviyo — twice: n8n in its default mode, then in queue mode
- * (Redis + main + 2 workers; E2E_MODE=queue), which also runs the queue-only tests (queue-*.test.js).
+ * on PostgreSQL (Redis + PostgreSQL + main + 2 workers; E2E_MODE=queue), which also runs the queue-only
+ * tests (queue-*.test.js: a worker, the main process, Redis lost during a burst).
  * `--unit-only` / `--e2e-only` run one half; `--main-mode-only` / `--queue-mode-only` one e2e pass.
  * Extra arguments go to jest (e.g. `npm test -- -t signature`).
  */
@@ -11,6 +12,7 @@ const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 const { ensureRuntime } = require('./lib/runtime');
 const { ensureRedis } = require('./lib/queue');
+const { ensurePostgres } = require('./lib/postgres');
 
 const ROOT = path.resolve(__dirname, '..');
 const args = process.argv.slice(2);
@@ -43,9 +45,10 @@ function run(cmd, cmdArgs, env = {}) {
 			run(process.execPath, [jest, '--selectProjects', 'e2e', '--runInBand', ...jestArgs], { E2E_MODE: 'main' });
 		}
 		if (!args.includes('--main-mode-only')) {
-			step('Redis for queue mode (Debian redis-server, installed on first use)');
+			step('Redis and PostgreSQL for queue mode (Debian redis-server and postgresql, installed on first use)');
 			ensureRedis();
-			step('end-to-end tests again, n8n in queue mode (Redis + main + 2 workers), plus worker failure');
+			ensurePostgres();
+			step('end-to-end tests again, n8n in queue mode on PostgreSQL (Redis + main + 2 workers), plus a lost worker, main process and Redis');
 			run(process.execPath, [jest, '--selectProjects', 'e2e', '--runInBand', ...jestArgs], { E2E_MODE: 'queue', E2E_STACK: 'e2e-queue' });
 		}
 	}

@@ -5,8 +5,9 @@
  * the queue-mode e2e stack (test/e2e/stack.js, `mode: 'queue'`) and the benchmarks.
  *
  *   ensureRedis()                      → path of redis-server (apt-get installs it when missing)
- *   startRedis({ port, dir, logFile }) → { child, port, stop() } on 127.0.0.1, no persistence
- *   queueEnv({ redisPort })            → env for main and workers (EXECUTIONS_MODE=queue, Bull/Redis)
+ *   startRedis({ port, dir, logFile }) → { child, port, stop() } on 127.0.0.1, append-only file in `dir`
+ *   redisArgs({ port, dir })           → redis-server's arguments (pure)
+ *   queueEnv({ redisPort, sqlite })    → env for main and workers (EXECUTIONS_MODE=queue, Bull/Redis)
  *   workerEnv(env, { index, basePort }) → a worker's env: own task-runner broker and health ports
  *   startWorker({ runtime, env, index, basePort, logFile, concurrency }) → the `n8n worker` child
  */
@@ -80,17 +81,34 @@ function portAnswers(port, host = '127.0.0.1') {
 	});
 }
 
-/** A private redis-server on 127.0.0.1:<port>, nothing persisted (`--save '' --appendonly no`). */
+/**
+ * redis-server's arguments: 127.0.0.1 only, and an append-only file in `dir` written through on every
+ * write (`appendfsync always`), so the jobs n8n main has enqueued — deliveries it has acknowledged to
+ * Shopify — survive a Redis restart or crash (no RDB snapshots: the AOF is the one copy). Pure.
+ */
+function redisArgs({ port, dir }) {
+	return [
+		'--port', String(port),
+		'--bind', '127.0.0.1',
+		'--protected-mode', 'yes',
+		'--dir', dir,
+		'--save', '',
+		'--appendonly', 'yes',
+		'--appendfsync', 'always',
+		'--daemonize', 'no',
+	];
+}
+
+/**
+ * A private redis-server on 127.0.0.1:<port> with its append-only file in `dir`: started again on the
+ * same `dir`, it has every job that was queued when it stopped.
+ */
 async function startRedis({ port = 6379, dir, logFile } = {}) {
 	const bin = ensureRedis();
 	if (await portAnswers(port)) throw new Error(`something already answers on 127.0.0.1:${port} (another Redis?): pick another port`);
 	fs.mkdirSync(dir, { recursive: true });
 	const out = logFile ? fs.openSync(logFile, 'a') : 'ignore';
-	const child = spawn(
-		bin,
-		['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--protected-mode', 'yes'],
-		{ stdio: ['ignore', out, out] },
-	);
+	const child = spawn(bin, redisArgs({ port, dir }), { stdio: ['ignore', out, out] });
 	await n8n.waitFor(
 		async () => {
 			if (child.exitCode !== null) throw new Error(`redis-server exited (${child.exitCode})${logFile ? `; see ${logFile}` : ''}`);
@@ -101,16 +119,23 @@ async function startRedis({ port = 6379, dir, logFile } = {}) {
 	return { child, port, stop: () => n8n.stopProcess(child, { timeoutMs: 5000 }) };
 }
 
+/** How long n8n keeps trying to reach a lost Redis before it exits (n8n's own default: 10 s). */
+const REDIS_TIMEOUT_THRESHOLD_MS = 120000;
+
 /**
  * What main and workers add to n8nEnv() for queue mode (all share the user folder / database).
- * On SQLite (the default here), n8n is preloaded with sqlite-busy-timeout.js: several processes write
- * the same file and n8n sets no busy timeout (see that file). Pass sqlite: false for PostgreSQL.
+ * On PostgreSQL (sqlite: false, what start:queue, the e2e tests and the benchmarks use) nothing else.
+ * On SQLite (sqlite: true), n8n is preloaded with sqlite-busy-timeout.js: several processes write the
+ * same file and n8n sets no busy timeout (see that file).
+ * n8n exits when Redis stays unreachable for QUEUE_BULL_REDIS_TIMEOUT_THRESHOLD (default 10 s, so a
+ * 10 s Redis restart would take main and every worker down): raised to 120 s here.
  */
-function queueEnv({ redisPort, redisHost = '127.0.0.1', sqlite = true } = {}) {
+function queueEnv({ redisPort, redisHost = '127.0.0.1', sqlite = false } = {}) {
 	const env = {
 		EXECUTIONS_MODE: 'queue',
 		QUEUE_BULL_REDIS_HOST: redisHost,
 		QUEUE_BULL_REDIS_PORT: String(redisPort),
+		QUEUE_BULL_REDIS_TIMEOUT_THRESHOLD: String(REDIS_TIMEOUT_THRESHOLD_MS),
 		// manual runs (e.g. the replay workflow from the editor) run on workers too, as n8n 3 will require
 		OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
 	};
@@ -151,7 +176,7 @@ async function startWorker({ runtime, env, index, basePort, logFile, concurrency
 	return { child, index, healthPort, brokerPort: Number(wenv.N8N_RUNNERS_BROKER_PORT), logFile };
 }
 
-module.exports = { ensureRedis, startRedis, queueEnv, workerEnv, startWorker, portAnswers };
+module.exports = { ensureRedis, startRedis, redisArgs, queueEnv, workerEnv, startWorker, portAnswers, REDIS_TIMEOUT_THRESHOLD_MS };
 
 if (require.main === module) {
 	// `node scripts/lib/queue.js` installs Redis if missing (what CI needs before the queue-mode tests)

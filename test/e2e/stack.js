@@ -3,7 +3,8 @@
  * A whole local stack for end-to-end tests, the demo and benchmarks: the project's fake Klaviyo
  * (child process) + the pinned n8n with this package, credentials pointing at the fake, the shipped
  * workflows imported exactly as they are in workflows/ and the sync + dead-letter workflows published.
- * With `mode: 'queue'`: also a private Redis and n8n workers (n8n's queue mode), see startStack().
+ * With `mode: 'queue'`: also a private Redis, PostgreSQL and n8n workers (n8n's queue mode), see startStack().
+ * restartMain(info) / stopRedis(info) / startRedis(info) act on a running stack from any process (a test).
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -12,6 +13,7 @@ const n8n = require('../../scripts/lib/n8n');
 const { provision } = require('../../scripts/lib/provision');
 const queue = require('../../scripts/lib/queue');
 const settings = require('../../scripts/lib/settings');
+const postgres = require('../../scripts/lib/postgres');
 
 const ROOT = n8n.ROOT;
 const STATE_DIR = path.join(ROOT, '.e2e');
@@ -46,6 +48,24 @@ async function startFakeKlaviyo({ port, args = [], logFile }) {
 }
 
 /**
+ * n8n main's environment (workers add their ports to it) and its owner: the same at start and at
+ * restartMain() (the owner password and encryption key are kept in the user folder).
+ */
+function mainEnv({ runtime, userFolder, port, extraEnv, n8nEnv }) {
+	const owner = { email: settings.DEFAULT_OWNER_EMAIL, ...settings.ensureOwnerPassword({ userFolder }) };
+	const env = n8n.n8nEnv({
+		runtime,
+		userFolder,
+		port,
+		owner,
+		encryptionKey: settings.encryptionKeyFor({ userFolder }),
+		// the recovery workflow's Klaviyo retry budget, shortened so the worker-kill test need not wait 10 min
+		extra: { N8N_LOG_LEVEL: 'warn', SHOPIFY_KLAVIYO_RETRY_BUDGET_SECONDS: '60', ...extraEnv, ...n8nEnv },
+	});
+	return { env, owner };
+}
+
+/**
  * Start the whole stack; returns { info, stop() }. info is also written to .e2e/<name>.json for the tests.
  *
  * @param {object} o
@@ -62,6 +82,9 @@ async function startFakeKlaviyo({ port, args = [], logFile }) {
  * @param {number} [o.workerConcurrency] queue mode: jobs per worker (n8n's default 10)
  * @param {boolean} [o.workflows] set up the sync workflow as the README says (default true)
  * @param {boolean} [o.recovery] also the optional crash recovery (n8n API credential + workflow; default true)
+ * @param {'sqlite'|'postgres'} [o.db] n8n's database: default 'postgres' in queue mode (what n8n supports
+ *   there: a private cluster in .e2e/<name>/postgres, scripts/lib/postgres.js), 'sqlite' in main mode
+ * @param {number} [o.postgresPort] port of that cluster (default port + 31, e.g. 5710 → 5741)
  *
  * Queue mode, e.g. for a benchmark: `startStack({ name: 'bench-q', port: 5750, klaviyoPort: 5751, mode: 'queue', workers: 2 })`;
  * info.mode, info.workers ([{ index, pid, healthPort, logFile }]) and info.redisPort describe it.
@@ -79,6 +102,8 @@ async function startStack({
 	workerBasePort = port + 2,
 	workerConcurrency = 10,
 	recovery = true,
+	db = mode === 'queue' ? 'postgres' : 'sqlite',
+	postgresPort = port + 31,
 } = {}) {
 	const dir = path.join(STATE_DIR, name);
 	fs.rmSync(dir, { recursive: true, force: true });
@@ -105,27 +130,27 @@ async function startStack({
 		log(`fake Klaviyo on ${klaviyo.url}`);
 		let redis;
 		let extraEnv = {};
+		if (db === 'postgres') {
+			const cluster = await postgres.startCluster({ dir: path.join(dir, 'postgres'), port: postgresPort, say: log });
+			started.push({ what: 'postgres', stop: cluster.stop });
+			log(`PostgreSQL on 127.0.0.1:${postgresPort} (${cluster.dataDir})`);
+			extraEnv = { ...cluster.env };
+		} else if (db !== 'sqlite') {
+			throw new Error(`unknown db "${db}" (sqlite or postgres)`);
+		}
 		if (mode === 'queue') {
 			redis = await queue.startRedis({ port: redisPort, dir: path.join(dir, 'redis'), logFile: path.join(dir, 'redis.log') });
-			started.push({ what: 'redis', stop: redis.stop });
+			// stops the Redis of the info file too: a test may have restarted it (startRedis(info) below)
+			started.push({ what: 'redis', stop: async () => (await redis.stop(), stopRecorded(name, 'redis', redis.child.pid)) });
 			log(`redis on 127.0.0.1:${redisPort}`);
-			extraEnv = queue.queueEnv({ redisPort });
+			Object.assign(extraEnv, queue.queueEnv({ redisPort, sqlite: db === 'sqlite' }));
 		} else if (mode !== 'main') {
 			throw new Error(`unknown mode "${mode}" (main or queue)`);
 		}
 		const userFolder = path.join(dir, 'n8n');
 		// npm start's settings (scripts/lib/settings.js) for this folder: loopback only, a random owner
 		// password kept in <userFolder>/owner-password (mode 0600), the folder's encryption key
-		const owner = { email: settings.DEFAULT_OWNER_EMAIL, ...settings.ensureOwnerPassword({ userFolder }) };
-		const env = n8n.n8nEnv({
-			runtime,
-			userFolder,
-			port,
-			owner,
-			encryptionKey: settings.encryptionKeyFor({ userFolder }),
-			// the recovery workflow's Klaviyo retry budget, shortened so the worker-kill test need not wait 10 min
-			extra: { N8N_LOG_LEVEL: 'warn', SHOPIFY_KLAVIYO_RETRY_BUDGET_SECONDS: '60', ...extraEnv, ...n8nEnv },
-		});
+		const { env, owner } = mainEnv({ runtime, userFolder, port, extraEnv, n8nEnv });
 		const cfg = {
 			SHOPIFY_SHOP_DOMAIN: SHOP,
 			SHOPIFY_WEBHOOK_SECRET: WEBHOOK_SECRET,
@@ -137,7 +162,8 @@ async function startStack({
 		await n8n.prepare({ userFolder });
 		const logFile = path.join(dir, 'n8n.log');
 		const child = n8n.startProcess({ runtime, env, logFile });
-		started.push({ what: 'n8n', stop: () => n8n.stopProcess(child) });
+		// stops the main of the info file too: a test may have restarted it (restartMain(info) below)
+		started.push({ what: 'n8n', stop: async () => (await n8n.stopProcess(child), stopRecorded(name, 'n8n', child.pid)) });
 		await n8n.waitReady(port, { child });
 		const workerProcs = [];
 		if (mode === 'queue') {
@@ -182,6 +208,10 @@ async function startStack({
 			pids: { n8n: child.pid, klaviyo: klaviyo.child.pid, ...(redis ? { redis: redis.child.pid } : {}) },
 			workers: workerProcs.map((w) => ({ index: w.index, pid: w.child.pid, healthPort: w.healthPort, logFile: w.logFile })),
 			redisPort: redis ? redisPort : undefined,
+			db,
+			postgresPort: db === 'postgres' ? postgresPort : undefined,
+			// what restartMain() needs to start main again exactly as here (no secrets: those are re-read from the folder)
+			restart: { n8nEnv, redisDir: redis ? path.join(dir, 'redis') : undefined },
 			logFile,
 			userFolder,
 		};
@@ -198,4 +228,112 @@ function readStackInfo(name = 'e2e') {
 	return JSON.parse(fs.readFileSync(path.join(STATE_DIR, `${name}.json`), 'utf8'));
 }
 
-module.exports = { startStack, readStackInfo, WEBHOOK_SECRET, KLAVIYO_KEY, SHOP, STATE_DIR };
+function writeStackInfo(info) {
+	fs.writeFileSync(path.join(STATE_DIR, `${info.name}.json`), JSON.stringify(info, null, 2));
+}
+
+const alive = (pid) => {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch {
+		return false;
+	}
+};
+
+/** Stop a process by pid (SIGTERM, then SIGKILL after `timeoutMs`); resolves once it is gone. */
+async function stopPid(pid, { timeoutMs = 20000 } = {}) {
+	if (!pid || !alive(pid)) return;
+	process.kill(pid, 'SIGTERM');
+	const t0 = Date.now();
+	while (alive(pid)) {
+		if (Date.now() - t0 > timeoutMs) {
+			process.kill(pid, 'SIGKILL');
+			await new Promise((r) => setTimeout(r, 200));
+			return;
+		}
+		await new Promise((r) => setTimeout(r, 100));
+	}
+}
+
+/** The process of the info file's pids[key], when a test replaced ours (`ours` = the pid we started). */
+async function stopRecorded(name, key, ours) {
+	let pid;
+	try {
+		pid = readStackInfo(name).pids[key];
+	} catch {
+		return;
+	}
+	if (pid && pid !== ours) await stopPid(pid);
+}
+
+/** The children of a process (e.g. n8n's task runner), to kill them with it as when a machine dies. */
+function childrenOf(pid) {
+	try {
+		return require('node:child_process').execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+	} catch {
+		return [];
+	}
+}
+
+/** SIGKILL a process and its children (n8n's task runner): what losing the process looks like. */
+function killHard(pid) {
+	const children = childrenOf(pid);
+	for (const p of [pid, ...children]) {
+		try {
+			process.kill(p, 'SIGKILL');
+		} catch {
+			// already gone
+		}
+	}
+}
+
+/**
+ * Restart n8n main of a running stack, from any process: `signal` 'SIGKILL' (default) kills it and
+ * its task runner at once, as a lost machine or OOM kill would; 'SIGTERM' stops it gracefully. Then
+ * starts it again with the same environment (secrets re-read from the user and stack folders) and
+ * waits until it serves the Shopify webhook. Returns the updated info (also written to the info file).
+ */
+async function restartMain(info, { signal = 'SIGKILL', beforeStart } = {}) {
+	const old = info.pids.n8n;
+	if (signal === 'SIGKILL') killHard(old);
+	else if (alive(old)) process.kill(old, signal);
+	await n8n.waitFor(async () => !alive(old), { timeoutMs: 30000, intervalMs: 100, what: `n8n main (pid ${old}) to exit` });
+	if (beforeStart) await beforeStart();
+	const runtime = await n8n.ensureRuntime();
+	const dir = path.join(STATE_DIR, info.name);
+	let extraEnv = {};
+	if (info.db === 'postgres') {
+		const { password } = JSON.parse(fs.readFileSync(path.join(dir, 'postgres.credentials.json'), 'utf8'));
+		extraEnv = postgres.n8nDbEnv({ port: info.postgresPort, password });
+	}
+	if (info.mode === 'queue') Object.assign(extraEnv, queue.queueEnv({ redisPort: info.redisPort, sqlite: info.db === 'sqlite' }));
+	const port = Number(new URL(info.baseUrl).port);
+	const { env } = mainEnv({ runtime, userFolder: info.userFolder, port, extraEnv, n8nEnv: info.restart.n8nEnv });
+	const child = n8n.startProcess({ runtime, env, logFile: info.logFile });
+	child.unref();
+	const next = { ...info, pids: { ...info.pids, n8n: child.pid } };
+	writeStackInfo(next);
+	await n8n.waitReady(port, { child, webhookPath: 'shopify' });
+	return next;
+}
+
+/** Stop the Redis of a running queue-mode stack (SIGTERM: Redis writes its append-only file and exits). */
+async function stopRedis(info, { signal = 'SIGTERM' } = {}) {
+	const pid = info.pids.redis;
+	if (signal === 'SIGKILL') killHard(pid);
+	else if (alive(pid)) process.kill(pid, signal);
+	await n8n.waitFor(async () => !alive(pid), { timeoutMs: 20000, intervalMs: 100, what: `redis (pid ${pid}) to exit` });
+}
+
+/** Start the stack's Redis again on the same port and folder (its append-only file has the queue). */
+async function startRedis(info) {
+	const dir = path.join(STATE_DIR, info.name);
+	const redis = await queue.startRedis({ port: info.redisPort, dir: info.restart.redisDir, logFile: path.join(dir, 'redis.log') });
+	redis.child.unref();
+	const next = { ...info, pids: { ...info.pids, redis: redis.child.pid } };
+	writeStackInfo(next);
+	return next;
+}
+
+module.exports = { startStack, readStackInfo, restartMain, stopRedis, startRedis, killHard, WEBHOOK_SECRET, KLAVIYO_KEY, SHOP, STATE_DIR };

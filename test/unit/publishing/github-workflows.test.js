@@ -81,14 +81,17 @@ describe('CI workflow (.github/workflows/ci.yml)', () => {
 		expect(nodes).toEqual(expect.arrayContaining([engineMajor, '22']));
 	});
 
-	test('a separate job runs the end-to-end suites with Redis for queue mode, after the checks', () => {
+	test('a separate job runs the end-to-end suites with Redis and PostgreSQL for queue mode, after the checks', () => {
 		const job = ci.jobs.e2e;
 		expect(job).toBeDefined();
 		expect([].concat(job.needs)).toContain('check');
 		const redis = stepIndex(job, /apt-get install\b.*\bredis-server\b/);
+		const postgresql = stepIndex(job, /apt-get install\b.*\bpostgresql\b/);
 		const e2e = stepIndex(job, /^npm run test:e2e$/);
 		expect(redis).toBeGreaterThanOrEqual(0);
+		expect(postgresql).toBeGreaterThanOrEqual(0);
 		expect(e2e).toBeGreaterThan(redis);
+		expect(e2e).toBeGreaterThan(postgresql);
 	});
 
 	test('every `npm run` script the workflows use exists in package.json', () => {
