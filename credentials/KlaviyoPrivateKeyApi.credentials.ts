@@ -56,6 +56,15 @@ export class KlaviyoPrivateKeyApi implements ICredentialType {
 			description:
 				'Where Klaviyo\'s API lives. Change it only to go through a proxy or to a local sandbox (such as the fake Klaviyo this package ships for testing).',
 		},
+		{
+			displayName: 'Processes Sharing the Limits',
+			name: 'processesSharingLimits',
+			type: 'number',
+			typeOptions: { minValue: 1, numberPrecision: 0 },
+			default: 1,
+			description:
+				'How many n8n processes send with this key at the same time. In queue mode: the number of workers (plus the main process if it runs executions too). Each process paces itself to its share of Klaviyo\'s per-account rate limits (e.g. 2 workers: each 175/s and 1 750/min of the 350/s and 3 500/min for events), and still adapts to Klaviyo\'s RateLimit headers and 429 Retry-After. Leave 1 for a single n8n process.',
+		},
 	];
 
 	/**

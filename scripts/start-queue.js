@@ -41,6 +41,8 @@ async function main() {
 	const external = postgres.externalDatabase(cfg);
 	const sqlite = !external && cfg.DB_TYPE === 'sqlite';
 	const postgresPort = Number(cfg.POSTGRES_PORT || 5433);
+	// the workers share the Klaviyo account's rate limits: each paces to 1/N of them (the credential's setting)
+	cfg.KLAVIYO_PROCESSES_SHARING_LIMITS = cfg.KLAVIYO_PROCESSES_SHARING_LIMITS || String(workers);
 
 	launch.buildPackage(say);
 	const runtime = await n8n.ensureRuntime();

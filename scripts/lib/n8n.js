@@ -168,6 +168,8 @@ function credentialsFromEnv(env) {
 				privateKey: env.KLAVIYO_PRIVATE_API_KEY || 'pk_sandbox_local_fake_klaviyo',
 				revision: env.KLAVIYO_API_REVISION || '2026-07-15',
 				baseUrl: env.KLAVIYO_API_URL || 'https://a.klaviyo.com',
+				// queue mode: how many workers pace to a share of the account's limits (npm run start:queue sets N8N_WORKERS)
+				processesSharingLimits: Math.max(1, Math.floor(Number(env.KLAVIYO_PROCESSES_SHARING_LIMITS)) || 1),
 			},
 		},
 	};

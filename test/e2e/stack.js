@@ -85,6 +85,8 @@ function mainEnv({ runtime, userFolder, port, extraEnv, n8nEnv }) {
  * @param {'sqlite'|'postgres'} [o.db] n8n's database: default 'postgres' in queue mode (what n8n supports
  *   there: a private cluster in .e2e/<name>/postgres, scripts/lib/postgres.js), 'sqlite' in main mode
  * @param {number} [o.postgresPort] port of that cluster (default port + 31, e.g. 5710 → 5741)
+ * @param {number} [o.klaviyoShare] the Klaviyo credential's "Processes Sharing the Limits" (default: the
+ *   number of workers in queue mode, 1 in main mode)
  *
  * Queue mode, e.g. for a benchmark: `startStack({ name: 'bench-q', port: 5750, klaviyoPort: 5751, mode: 'queue', workers: 2 })`;
  * info.mode, info.workers ([{ index, pid, healthPort, logFile }]) and info.redisPort describe it.
@@ -104,6 +106,7 @@ async function startStack({
 	recovery = true,
 	db = mode === 'queue' ? 'postgres' : 'sqlite',
 	postgresPort = port + 31,
+	klaviyoShare = mode === 'queue' ? workers : 1,
 } = {}) {
 	const dir = path.join(STATE_DIR, name);
 	fs.rmSync(dir, { recursive: true, force: true });
@@ -156,6 +159,7 @@ async function startStack({
 			SHOPIFY_WEBHOOK_SECRET: WEBHOOK_SECRET,
 			KLAVIYO_PRIVATE_API_KEY: KLAVIYO_KEY,
 			KLAVIYO_API_URL: klaviyo.url,
+			KLAVIYO_PROCESSES_SHARING_LIMITS: String(klaviyoShare),
 		};
 		// the README's steps, as npm start does them (scripts/lib/install.js): the package installed the
 		// way n8n's Community Nodes panel does, then (n8n running) credentials, workflow import, publish

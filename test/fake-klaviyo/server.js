@@ -1154,6 +1154,15 @@ function createFakeKlaviyo(options = {}) {
 		c[status] = (c[status] || 0) + 1;
 	}
 
+	function eventUniqueId(raw) {
+		try {
+			const u = JSON.parse(raw).data.attributes.unique_id;
+			return typeof u === 'string' ? u : undefined;
+		} catch {
+			return undefined;
+		}
+	}
+
 	/** Request log entry: arrival time, what was answered, and a hash of the body (no body, no PII). */
 	function logRequest(entry) {
 		st.log.push({ seq: ++st.logSeq, ...entry });
@@ -1203,7 +1212,9 @@ function createFakeKlaviyo(options = {}) {
 			const bodySha = crypto.createHash('sha256').update(raw).digest('hex').slice(0, 16);
 			const done = (status, routeKey, extra = {}) => {
 				count(routeKey, status);
-				logRequest({ at: started, method: req.method, path: url.pathname, route: routeKey, status, bodySha, ...extra });
+				// an event's unique_id (a Shopify id, no PII): which event each request carried, retries included
+				const uniqueId = routeKey === 'POST /api/events' ? eventUniqueId(raw) : undefined;
+				logRequest({ at: started, method: req.method, path: url.pathname, route: routeKey, status, bodySha, ...(uniqueId ? { uniqueId } : {}), ...extra });
 				if (opts.log) opts.log(`${req.method} ${url.pathname} ${status} ${Date.now() - started}ms`);
 			};
 			const routeKey = (r) => (r ? `${r.method} ${r.tpl}` : `${req.method} ${url.pathname}`);
@@ -1386,7 +1397,7 @@ function createFakeKlaviyo(options = {}) {
 		get state() {
 			return snapshot();
 		},
-		/** Every API request in arrival order: {seq, at, method, path, route, status, retryAfter?, fault?, storedStatus?, bodySha} */
+		/** Every API request in arrival order: {seq, at, method, path, route, status, retryAfter?, fault?, storedStatus?, bodySha, uniqueId? (events)} */
 		get requestLog() {
 			return st.log.slice();
 		},

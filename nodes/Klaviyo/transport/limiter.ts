@@ -13,6 +13,12 @@ import { headerValue, parseRetryAfterMs } from './retry';
  * account and endpoint until the Retry-After has passed (see `observe`). `acquire()` reserves a slot and returns how long the caller must
  * wait before sending; the caller sleeps (injected sleep), so this module never sets timers.
  *
+ * Several n8n processes on one account (queue mode: N workers) share its limits without talking to
+ * each other: each is told how many share them (`share`, the credential's "Processes Sharing the
+ * Limits") and paces to 1/share of the documented burst and steady limits, of a smaller budget
+ * Klaviyo advertises, and of what RateLimit-Remaining says is left; a 429's Retry-After pauses it as
+ * before. The sum of the processes' sliding windows never exceeds the account's.
+ *
  * The two limits are kept as token buckets whose tokens come back exactly one window after they
  * were spent (a sliding-window log of grants). A classic refilling bucket of capacity 150 and rate
  * 150/min would let 150 + 150 requests through in the first minute and earn 429s; this variant
@@ -70,12 +76,17 @@ export class EndpointLimiter {
 
 	private lastGrant = -Infinity;
 
+	/** How many processes share the account's limits (this one paces to 1/share of them) */
+	readonly share: number;
+
 	constructor(
 		readonly limits: Pick<EndpointSpec, 'burstPerSecond' | 'steadyPerMinute'>,
 		private readonly clock: Clock = Date.now,
+		share = 1,
 	) {
-		this.burst = new WindowBucket(Math.max(1, Math.floor(limits.burstPerSecond)), 1000);
-		this.steady = new WindowBucket(Math.max(1, Math.floor(limits.steadyPerMinute)), 60_000);
+		this.share = normalizeShare(share);
+		this.burst = new WindowBucket(shareOf(limits.burstPerSecond, this.share), 1000);
+		this.steady = new WindowBucket(shareOf(limits.steadyPerMinute, this.share), 60_000);
 	}
 
 	/** Reserve the next slot; returns the wait in ms before the request may be sent (0 = now). */
@@ -130,15 +141,16 @@ export class EndpointLimiter {
 			return;
 		}
 		if (remaining < limit * LOW_REMAINING_RATIO) {
+			// what is left is the account's: this process takes its share of it
 			this.spaceUntil = now + resetMs;
-			this.spacingMs = resetMs / (remaining + 1);
+			this.spacingMs = resetMs / (remaining / this.share + 1);
 		}
 	}
 
 	private adoptAdvertisedWindows(limitHeader: string | undefined): void {
 		for (const { limit, windowS } of windowsOf(limitHeader)) {
-			if (windowS * 1000 === this.burst.windowMs) this.burst.shrinkTo(limit);
-			else if (windowS * 1000 === this.steady.windowMs) this.steady.shrinkTo(limit);
+			if (windowS * 1000 === this.burst.windowMs) this.burst.shrinkTo(shareOf(limit, this.share));
+			else if (windowS * 1000 === this.steady.windowMs) this.steady.shrinkTo(shareOf(limit, this.share));
 		}
 	}
 
@@ -162,6 +174,17 @@ function windowsOf(value: string | undefined): Array<{ limit: number; windowS: n
 	return out;
 }
 
+/** A whole number of sharing processes, at least 1 (anything else counts as 1). */
+export function normalizeShare(share: unknown): number {
+	const n = Math.floor(Number(share));
+	return Number.isFinite(n) && n >= 1 ? n : 1;
+}
+
+/** One process's part of a limit shared by `share` processes (whole requests, at least 1). */
+export function shareOf(limit: number, share: number): number {
+	return Math.max(1, Math.floor(limit / normalizeShare(share)));
+}
+
 function firstNumber(value: string | undefined): number | undefined {
 	if (value === undefined) return undefined;
 	const match = /-?\d+(\.\d+)?/.exec(value);
@@ -175,17 +198,22 @@ export function accountKeyOf(privateKey: string): string {
 	return createHash('sha256').update(privateKey).digest('hex').slice(0, 16);
 }
 
-/** The process-wide limiter for this account and endpoint ("METHOD /path-template"). */
+/**
+ * The process-wide limiter for this account and endpoint ("METHOD /path-template"), pacing to
+ * 1/share of the limits (a changed share — the credential edited — starts a new limiter).
+ */
 export function getLimiter(
 	accountKey: string,
 	endpointKey: string,
 	limits: Pick<EndpointSpec, 'burstPerSecond' | 'steadyPerMinute'>,
 	clock?: Clock,
+	share = 1,
 ): EndpointLimiter {
-	const key = `${accountKey}|${endpointKey}`;
+	const n = normalizeShare(share);
+	const key = n === 1 ? `${accountKey}|${endpointKey}` : `${accountKey}|${endpointKey}|1/${n}`;
 	let limiter = limiters.get(key);
 	if (!limiter) {
-		limiter = new EndpointLimiter(limits, clock);
+		limiter = new EndpointLimiter(limits, clock, n);
 		limiters.set(key, limiter);
 	}
 	return limiter;

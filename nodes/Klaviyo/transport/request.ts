@@ -2,7 +2,7 @@ import type { ICredentialsDecrypted, IDataObject, IExecuteFunctions, IHttpReques
 import type { EndpointSpec } from './endpoints';
 import { ENDPOINTS } from './endpoints';
 import type { Clock } from './limiter';
-import { accountKeyOf, getLimiter } from './limiter';
+import { accountKeyOf, getLimiter, normalizeShare } from './limiter';
 import type { HeaderMap, HttpOutcome, RetryResult } from './retry';
 import { classifyError, DEFAULT_RETRY_POLICY, withRetry } from './retry';
 
@@ -54,6 +54,8 @@ export interface KlaviyoCallResult extends RetryResult {
 interface CredentialInfo {
 	baseUrl: string;
 	accountKey: string;
+	/** How many n8n processes share this account's rate limits (the credential's setting, ≥ 1) */
+	share: number;
 	/** Values that must never leave this module in errors or logs */
 	secrets: string[];
 	/**
@@ -75,6 +77,7 @@ export async function credentialInfo(ctx: IExecuteFunctions): Promise<Credential
 	const info: CredentialInfo = {
 		baseUrl,
 		accountKey: accountKeyOf(`${baseUrl}|${privateKey}`),
+		share: normalizeShare(credentials.processesSharingLimits ?? 1),
 		secrets: privateKey ? [privateKey] : [],
 		decrypted: { id: reference?.id ?? '', name: reference?.name ?? '', type: CREDENTIAL_TYPE, data: credentials },
 	};
@@ -150,7 +153,7 @@ export async function klaviyoRequest(
 ): Promise<KlaviyoCallResult & { body?: IDataObject }> {
 	const credential = await credentialInfo(ctx);
 	const endpoint = endpointFor(req);
-	const limiter = getLimiter(credential.accountKey, `${endpoint.method} ${endpoint.path}`, endpoint, settings.now);
+	const limiter = getLimiter(credential.accountKey, `${endpoint.method} ${endpoint.path}`, endpoint, settings.now, credential.share);
 	const timeoutMs = settings.timeoutMs ?? DEFAULT_RETRY_POLICY.timeoutMs;
 	let current = req;
 	const maxRetryAfterMs = settings.maxRetryAfterMs ?? DEFAULT_RETRY_POLICY.maxRetryAfterMs;

@@ -4,7 +4,9 @@ import {
 	getLimiter,
 	limiterKeys,
 	mapWithConcurrency,
+	normalizeShare,
 	resetLimiters,
+	shareOf,
 } from '../../../nodes/Klaviyo/transport/limiter';
 import { fakeTime, KEY } from './helpers';
 
@@ -135,6 +137,77 @@ describe('rate limiter', () => {
 		expect(c.acquire()).toBe(0);
 		expect(account).toMatch(/^[0-9a-f]{16}$/);
 		expect(limiterKeys().join(' ')).not.toContain(KEY);
+	});
+
+	describe('processes sharing the account (queue mode workers)', () => {
+		it('each of N processes paces to 1/N of the documented burst and steady limits', async () => {
+			const t = fakeTime();
+			const limiter = new EndpointLimiter({ burstPerSecond: 350, steadyPerMinute: 3500 }, t.now, 2);
+			expect(limiter.current()).toEqual({ burstPerSecond: 175, steadyPerMinute: 1750 });
+			const times = await sendTimes(limiter, t, 1760);
+			expect(times[174]).toBe(0);
+			expect(times[175]).toBe(1000); // the 176th waits for the next second
+			expect(times[1749]).toBe(9000);
+			expect(times[1750]).toBe(60_000); // this process's 1 750 of the minute are spent
+		});
+
+		it('N processes together never exceed the account limits in any 1 s or 60 s window, and reach them', async () => {
+			const t = fakeTime();
+			const share = 3;
+			const limiters = Array.from({ length: share }, () => new EndpointLimiter({ burstPerSecond: 10, steadyPerMinute: 150 }, t.now, share));
+			// every process sends as fast as its limiter lets it, interleaved on one clock
+			const sent: number[] = [];
+			const next = limiters.map(() => 0);
+			while (sent.length < 300) {
+				const i = next.indexOf(Math.min(...next));
+				t.advance(Math.max(0, next[i] - t.now()));
+				// acquire() reserves the next slot: the request goes out after the wait it returns
+				next[i] = t.now() + limiters[i].acquire();
+				sent.push(next[i]);
+			}
+			sent.sort((a, b) => a - b);
+			const start = sent[0];
+			for (let i = 10; i < sent.length; i++) expect(sent[i] - sent[i - 10]).toBeGreaterThanOrEqual(1000);
+			for (let i = 150; i < sent.length; i++) expect(sent[i] - sent[i - 150]).toBeGreaterThanOrEqual(60_000);
+			// each gets floor(10/3) = 3/s and 50/min: 9/s and 150/min together (the burst rounds down)
+			expect(sent.filter((x) => x < start + 60_000)).toHaveLength(150);
+		});
+
+		it('a smaller budget advertised by Klaviyo is shared too', () => {
+			const t = fakeTime();
+			const limiter = new EndpointLimiter({ burstPerSecond: 350, steadyPerMinute: 3500 }, t.now, 2);
+			limiter.observe({ 'ratelimit-limit': '87, 87;w=1, 875;w=60', 'ratelimit-remaining': '80', 'ratelimit-reset': '1' });
+			expect(limiter.current()).toEqual({ burstPerSecond: 43, steadyPerMinute: 437 });
+		});
+
+		it('what RateLimit-Remaining says is left is the account\'s: each process spreads only its share of it', () => {
+			const t = fakeTime();
+			const one = new EndpointLimiter({ burstPerSecond: 350, steadyPerMinute: 3500 }, t.now, 1);
+			const two = new EndpointLimiter({ burstPerSecond: 350, steadyPerMinute: 3500 }, t.now, 2);
+			for (const l of [one, two]) {
+				l.acquire();
+				l.observe({ 'ratelimit-limit': '100', 'ratelimit-remaining': '6', 'ratelimit-reset': '8' });
+			}
+			expect(one.acquire()).toBe(Math.ceil(8000 / 7)); // 6 left (+1) over 8 s
+			expect(two.acquire()).toBe(2000); // its 3 of the 6 left (+1) over 8 s
+			// a 429's Retry-After pauses a sharing process exactly like a lone one
+			two.observe({ 'Retry-After': '5' }, 429);
+			expect(two.heldForMs()).toBe(5000);
+		});
+
+		it('the share is a whole number ≥ 1 (anything else counts as 1); a changed share gets its own limiter', () => {
+			expect([normalizeShare(2), normalizeShare('3'), normalizeShare(2.7), normalizeShare(0), normalizeShare(-1), normalizeShare('x'), normalizeShare(undefined)]).toEqual([2, 3, 2, 1, 1, 1, 1]);
+			expect([shareOf(350, 2), shareOf(3500, 3), shareOf(1, 4)]).toEqual([175, 1166, 1]);
+			const t = fakeTime();
+			const account = accountKeyOf(KEY);
+			const alone = getLimiter(account, 'POST /api/events', { burstPerSecond: 350, steadyPerMinute: 3500 }, t.now);
+			const shared = getLimiter(account, 'POST /api/events', { burstPerSecond: 350, steadyPerMinute: 3500 }, t.now, 2);
+			expect(shared).not.toBe(alone);
+			expect(getLimiter(account, 'POST /api/events', { burstPerSecond: 350, steadyPerMinute: 3500 }, t.now, 2)).toBe(shared);
+			expect(getLimiter(account, 'POST /api/events', { burstPerSecond: 350, steadyPerMinute: 3500 }, t.now, 1)).toBe(alone);
+			expect(shared.current()).toEqual({ burstPerSecond: 175, steadyPerMinute: 1750 });
+			expect(limiterKeys().join(' ')).not.toContain(KEY);
+		});
 	});
 
 	it('mapWithConcurrency never runs more than the limit at once and keeps order', async () => {

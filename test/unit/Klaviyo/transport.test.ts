@@ -205,6 +205,20 @@ describe('klaviyoRequest', () => {
 		for (let i = 0; i < 4; i++) results.push(await sendOperation(fake.ctx, 'dataPrivacy.deleteProfile', body, settings()));
 		expect(results.map((r) => r.totalWaitMs)).toEqual([0, 0, 0, 1000]);
 	});
+
+	it('the credential\'s Processes Sharing the Limits gives this process its share (2 of data privacy\'s 3/s → 1/s)', async () => {
+		fake = fakeContext({ credentials: { processesSharingLimits: 2 } });
+		api().post('/api/data-privacy-deletion-jobs').times(3).reply(202);
+		const body = {
+			data: {
+				type: 'data-privacy-deletion-job',
+				attributes: { profile: { data: { type: 'profile', attributes: { email: 'a@example.com' } } } },
+			},
+		};
+		const results = [];
+		for (let i = 0; i < 3; i++) results.push(await sendOperation(fake.ctx, 'dataPrivacy.deleteProfile', body, settings()));
+		expect(results.map((r) => r.totalWaitMs)).toEqual([0, 1000, 1000]);
+	});
 });
 
 describe('Retry-After', () => {

@@ -585,6 +585,8 @@ describe('fake Klaviyo', () => {
 			expect(log[2].at - log[1].at).toBeGreaterThanOrEqual(1000);
 			expect(log[0].bodySha).toBe(log[2].bodySha);
 			expect(log[3].bodySha).not.toBe(log[0].bodySha);
+			// each event request names its unique_id, the throttled ones too: sends per event can be counted
+			expect(log.map((e) => e.uniqueId)).toEqual(['log-1', 'log-1', 'log-1', 'log-2']);
 			expect(JSON.stringify(log)).not.toContain('ada@example.com'); // no body, no PII
 			const early = (fake as any).earlyRetries() as Array<Record<string, any>>;
 			expect(early).toHaveLength(1);
