@@ -101,7 +101,7 @@ function print(result) {
 	console.log(lines.join('\n'));
 }
 
-module.exports = { run };
+module.exports = { run, cellPair };
 
 if (require.main === module) {
 	run().catch((err) => {

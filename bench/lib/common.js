@@ -380,8 +380,8 @@ function machineInfo() {
 	let n8nVersion = 'unknown';
 	let runtimeNode = 'unknown';
 	try {
-		n8nVersion = require(path.join(ROOT, '.runtime', 'node_modules', 'n8n', 'package.json')).version;
-		const { NODE_BIN } = require('../../scripts/lib/runtime');
+		const { NODE_BIN, RUNTIME_DIR } = require('../../scripts/lib/runtime');
+		n8nVersion = require(path.join(RUNTIME_DIR, 'node_modules', 'n8n', 'package.json')).version;
 		runtimeNode = execSync(`"${NODE_BIN}" --version`, { encoding: 'utf8' }).trim();
 	} catch {
 		// runtime not installed yet
