@@ -118,8 +118,16 @@ function pgCtlStopArgs({ dataDir }) {
 	return ['-D', dataDir, '-m', 'fast', '-w', '-t', '60', 'stop'];
 }
 
+/**
+ * Connections per n8n process. n8n's default pool is 2: with 50 webhooks in flight main queues its
+ * queries behind 2 connections, its own database ping (which needs a free connection within 5 s) fails,
+ * and n8n then answers webhooks 503 until a ping succeeds again (measured: 1 334 of 2 000 deliveries of
+ * a burst answered 503). Main + 2 workers × 10 stay far below the cluster's max_connections (100).
+ */
+const POOL_SIZE = 10;
+
 /** n8n's settings for a PostgreSQL database. Pure. */
-function n8nDbEnv({ host = '127.0.0.1', port = 5432, database = DB_NAME, user = DB_USER, password = '', schema }) {
+function n8nDbEnv({ host = '127.0.0.1', port = 5432, database = DB_NAME, user = DB_USER, password = '', schema, poolSize = POOL_SIZE }) {
 	return {
 		DB_TYPE: 'postgresdb',
 		DB_POSTGRESDB_HOST: host,
@@ -127,13 +135,14 @@ function n8nDbEnv({ host = '127.0.0.1', port = 5432, database = DB_NAME, user = 
 		DB_POSTGRESDB_DATABASE: database,
 		DB_POSTGRESDB_USER: user,
 		DB_POSTGRESDB_PASSWORD: password,
+		DB_POSTGRESDB_POOL_SIZE: String(poolSize),
 		...(schema ? { DB_POSTGRESDB_SCHEMA: schema } : {}),
 	};
 }
 
 /**
  * `DB_POSTGRESDB_*` given in .env (or the environment) point at an existing database: n8n's DB_* env
- * for it (DB_TYPE=postgresdb + those settings as given), or undefined when none is set. A DB_TYPE other
+ * for it (DB_TYPE=postgresdb + those settings as given, the pool size ours unless given), or undefined when none is set. A DB_TYPE other
  * than postgresdb next to them is a contradiction and fails clearly. Pure.
  */
 function externalDatabase(cfg) {
@@ -142,7 +151,8 @@ function externalDatabase(cfg) {
 	if (cfg.DB_TYPE && cfg.DB_TYPE !== 'postgresdb') {
 		throw new Error(`DB_TYPE=${cfg.DB_TYPE} but ${keys.join(', ')} set: use DB_TYPE=postgresdb (or remove the DB_POSTGRESDB_* settings)`);
 	}
-	const env = { DB_TYPE: 'postgresdb' };
+	// our pool size unless .env sets one (n8n's default of 2 is too small for a burst, see POOL_SIZE)
+	const env = { DB_TYPE: 'postgresdb', DB_POSTGRESDB_POOL_SIZE: String(POOL_SIZE) };
 	for (const k of keys) env[k] = cfg[k];
 	return env;
 }
@@ -274,6 +284,7 @@ async function startCluster({ dir, port = 5433, binDir = ensurePostgres().binDir
 
 module.exports = {
 	DEFAULT_BIN_DIR,
+	POOL_SIZE,
 	findBinDir,
 	debianBinDirs,
 	ensurePostgres,

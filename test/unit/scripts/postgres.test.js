@@ -59,12 +59,15 @@ describe('postgres: env → n8n database settings', () => {
 			DB_POSTGRESDB_DATABASE: 'n8n',
 			DB_POSTGRESDB_USER: 'n8n',
 			DB_POSTGRESDB_PASSWORD: 'pw',
+			DB_POSTGRESDB_POOL_SIZE: '10',
 		});
 	});
 
 	it('DB_POSTGRESDB_* in .env name an existing database: used as given, no private cluster', () => {
 		const cfg = { DB_POSTGRESDB_HOST: 'db.internal', DB_POSTGRESDB_DATABASE: 'shop', DB_POSTGRESDB_PASSWORD: 's3cret', DB_POSTGRESDB_SCHEMA: '', N8N_PORT: '5678' };
-		expect(pg.externalDatabase(cfg)).toEqual({ DB_TYPE: 'postgresdb', DB_POSTGRESDB_HOST: 'db.internal', DB_POSTGRESDB_DATABASE: 'shop', DB_POSTGRESDB_PASSWORD: 's3cret' });
+		expect(pg.externalDatabase(cfg)).toEqual({ DB_TYPE: 'postgresdb', DB_POSTGRESDB_HOST: 'db.internal', DB_POSTGRESDB_DATABASE: 'shop', DB_POSTGRESDB_PASSWORD: 's3cret', DB_POSTGRESDB_POOL_SIZE: '10' });
+		// a pool size given in .env wins over ours (n8n's default, 2, is too small for a burst)
+		expect(pg.externalDatabase({ ...cfg, DB_POSTGRESDB_POOL_SIZE: '25' }).DB_POSTGRESDB_POOL_SIZE).toBe('25');
 		expect(pg.externalDatabase({ ...cfg, DB_TYPE: 'postgresdb' }).DB_TYPE).toBe('postgresdb');
 	});
 
