@@ -14,8 +14,10 @@
  *     deliveries, fake Klaviyo without limits (target: ack p99 under 1 s at 50).
  *
  *   npm run build && node bench/queue-postgres.js [--orders 2000] [--shares 2,1] [--seconds 15] [--concurrency 10,50]
- *        [--parts drain,webhook] [--port 5920] [--redis-port 6592]
- *   env: BENCH_QPG_ORDERS, BENCH_QPG_SHARES, BENCH_SECONDS, BENCH_WARMUP, BENCH_CONCURRENCY, BENCH_QPG_PARTS,
+ *        [--parts drain,webhook] [--scale 1] [--port 5920] [--redis-port 6592]
+ *   --scale: the fake's limits × this (e.g. 0.1: events 35/s, 350/min) so that Klaviyo, not n8n, sets the
+ *   pace on a machine too slow or too busy to reach Klaviyo's real limits
+ *   env: BENCH_QPG_ORDERS, BENCH_QPG_SHARES, BENCH_KLAVIYO_SCALE, BENCH_SECONDS, BENCH_WARMUP, BENCH_CONCURRENCY, BENCH_QPG_PARTS,
  *        BENCH_PORT_QPG (default 5780: fake +1, workers +2…+5, main's task runner +9, PostgreSQL +31),
  *        BENCH_REDIS_PORT_QPG (default 6396)
  *
@@ -54,18 +56,20 @@ async function run({
 	warmup = c.option('warmup', 'BENCH_WARMUP', 3),
 	concurrency = c.option('concurrency', 'BENCH_CONCURRENCY', [10, 50]).map(Number),
 	parts = c.option('parts', 'BENCH_QPG_PARTS', ['drain', 'webhook']),
+	scale = c.option('scale', 'BENCH_KLAVIYO_SCALE', 1),
 	port = c.option('port', 'BENCH_PORT_QPG', 5780),
 	redisPort = c.option('redis-port', 'BENCH_REDIS_PORT_QPG', 6396),
 } = {}) {
 	const machine = c.machineInfo();
-	const result = { benchmark: 'queue-postgres', machine, orders, drains: [], webhook: null };
+	const result = { benchmark: 'queue-postgres', machine, orders, scale, drains: [], webhook: null };
 	if (parts.includes('drain')) {
 		for (const share of shares) {
-			const d = await c.withStack(stackOpts({ name: 'bench-qpg-drain', port, redisPort, klaviyoShare: share }), async (stack) => {
+			const klaviyoArgs = scale === 1 ? [] : ['--scale', String(scale)];
+			const d = await c.withStack(stackOpts({ name: 'bench-qpg-drain', port, redisPort, klaviyoShare: share, klaviyoArgs }), async (stack) => {
 				const info = stack.info;
 				const pids = [info.pids.n8n, ...info.workers.map((w) => w.pid)];
 				c.log(`  drain of ${orders} orders, 2 workers, Processes Sharing the Limits = ${share}`);
-				const out = await drain(info, { orders, concurrency: 50, flow: { url: info.webhookUrl, ...OURS }, pids });
+				const out = await drain(info, { orders, concurrency: 50, flow: { url: info.webhookUrl, ...OURS }, pids, scale });
 				out.failedExecutions = await c.executionCount(info, info.syncWorkflowId, 'error').catch(() => null);
 				return out;
 			});
@@ -97,7 +101,7 @@ async function run({
 
 function drainLine(d) {
 	return (
-		`${d.storedEvents}/${d.expectedEvents} events in ${d.drainSeconds} s → ${d.eventsPerMinute}/min = ${Math.round(d.shareOfSteadyLimit * 100)} % of 3 500/min ` +
+		`${d.storedEvents}/${d.expectedEvents} events in ${d.drainSeconds} s → ${d.eventsPerMinute}/min = ${Math.round(d.shareOfSteadyLimit * 100)} % of ${d.limits.steadyPerMinute}/min ` +
 		`(${Math.round(d.shareOfIdeal * 100)} % of the fastest the limits allow, ${d.idealDrainSeconds} s); 429s ${d.events429} of ${d.eventRequests} event requests ` +
 		`(${Math.round(d.share429 * 1000) / 10} %); lost ${d.lost}, duplicated ${d.duplicated}; acks p99 ${d.ack.latencyMs.p99} ms`
 	);

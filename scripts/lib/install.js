@@ -136,7 +136,7 @@ async function ensureWorkflow(api, state, file, workflowJson, byType) {
 	return id;
 }
 
-async function waitForTables(api, names, timeoutMs = 30000) {
+async function waitForTables(api, names, timeoutMs = 120000) {
 	const start = Date.now();
 	for (;;) {
 		const list = await api('get', '/data-tables', undefined, { limit: 250 });
