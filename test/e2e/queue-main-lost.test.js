@@ -66,6 +66,9 @@ describe('queue mode: n8n main is lost during a burst', () => {
 		expect(restarting).toBeDefined();
 		const info = await restarting;
 		expect(info.pids.n8n).not.toBe(s.pids.n8n);
+		// the editor session of the stack works again for the tests after this one (restartMain logs in anew)
+		const settings = await axios.get(`${s.baseUrl}/rest/settings`, { headers: { cookie: stack().cookie, 'browser-id': stack().browserId } });
+		expect(settings.data.data.versionCli).toBe('2.41.1');
 		// the workers carried on through it
 		expect(liveWorkers(s)).toEqual(workers);
 		expect(workers.length).toBeGreaterThan(0);

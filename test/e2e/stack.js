@@ -10,7 +10,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
 const n8n = require('../../scripts/lib/n8n');
-const { provision } = require('../../scripts/lib/provision');
+const { provision, login } = require('../../scripts/lib/provision');
 const queue = require('../../scripts/lib/queue');
 const settings = require('../../scripts/lib/settings');
 const postgres = require('../../scripts/lib/postgres');
@@ -313,12 +313,17 @@ async function restartMain(info, { signal = 'SIGKILL', beforeStart } = {}) {
 	}
 	if (info.mode === 'queue') Object.assign(extraEnv, queue.queueEnv({ redisPort: info.redisPort, sqlite: info.db === 'sqlite' }));
 	const port = Number(new URL(info.baseUrl).port);
-	const { env } = mainEnv({ runtime, userFolder: info.userFolder, port, extraEnv, n8nEnv: info.restart.n8nEnv });
+	const { env, owner } = mainEnv({ runtime, userFolder: info.userFolder, port, extraEnv, n8nEnv: info.restart.n8nEnv });
 	const child = n8n.startProcess({ runtime, env, logFile: info.logFile });
 	child.unref();
-	const next = { ...info, pids: { ...info.pids, n8n: child.pid } };
+	let next = { ...info, pids: { ...info.pids, n8n: child.pid } };
 	writeStackInfo(next);
 	await n8n.waitReady(port, { child, webhookPath: 'shopify' });
+	// n8n sets the env-managed owner's password hash again at start (a new bcrypt salt), which ends every
+	// editor session: log in again so later tests' session (info.cookie) works
+	const session = await login(info.baseUrl, owner);
+	next = { ...next, cookie: session.cookie, browserId: session.browserId };
+	writeStackInfo(next);
 	return next;
 }
 
