@@ -16,142 +16,17 @@ const http = require('node:http');
 const fs = require('node:fs');
 const crypto = require('node:crypto');
 const openapi = require('./openapi');
+const strict = require('./strict');
 
-const REVISION_RE = /^\d{4}-\d{2}-\d{2}(\.[A-Za-z0-9_-]+)?$/;
 const KEY_RE = /^Klaviyo-API-Key\s+(pk_[A-Za-z0-9_]+)\s*$/;
-const E164_RE = /^\+[1-9]\d{6,14}$/;
-const EMAIL_RE = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 const MAX_BODY = 5 * 1024 * 1024; // Klaviyo: payloads must not exceed 5 MB
-const MAX_BULK_EVENTS = 1000;
-const MAX_BULK_PROFILES = 10000;
+const { MAX_BULK_EVENTS, MAX_BULK_PROFILES } = strict;
 const JSONAPI = 'application/vnd.api+json';
-const MIN_TIME = Date.UTC(1990, 0, 1);
-const YEAR_MS = 366 * 24 * 3600 * 1000;
 
 // ---------------------------------------------------------------------------------------------
-// Body validation: openapi.js first; if its compiler chokes on a schema (e.g. OpenAPI `nullable`
-// next to a `$ref`), fall back to a locally normalised copy of the same spec. Compiled once.
+// Body validation: the one strict validator (strict.js) the unit tests use too: Klaviyo's OpenAPI
+// schema, unknown attributes, identifier rules, real E.164 phones, ≤ 400 properties, strings ≤ 100 KB.
 // ---------------------------------------------------------------------------------------------
-const PATCH_PROFILE_SCHEMA = 'ProfilePartialUpdateQuery';
-let fallback;
-const useFallback = new Set();
-
-function normaliseNullable(node) {
-	if (Array.isArray(node)) {
-		node.forEach(normaliseNullable);
-		return node;
-	}
-	if (!node || typeof node !== 'object') return node;
-	for (const v of Object.values(node)) normaliseNullable(v);
-	if (node.nullable === true && node.type === undefined) {
-		delete node.nullable;
-		if (node.$ref) {
-			node.anyOf = [{ $ref: node.$ref }, { type: 'null' }];
-			delete node.$ref;
-		} else if (Array.isArray(node.oneOf)) node.oneOf.push({ type: 'null' });
-		else if (Array.isArray(node.anyOf)) node.anyOf.push({ type: 'null' });
-	}
-	return node;
-}
-
-function fallbackValidate(schemaName, body) {
-	if (!fallback) {
-		const Ajv = require('ajv');
-		const addFormats = require('ajv-formats');
-		const spec = JSON.parse(fs.readFileSync(openapi.specPath(), 'utf8'));
-		const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true, discriminator: false });
-		addFormats(ajv);
-		ajv.addSchema({ $id: 'klaviyo', components: normaliseNullable(spec.components) }, 'klaviyo');
-		fallback = { ajv, validators: new Map() };
-	}
-	let v = fallback.validators.get(schemaName);
-	if (!v) {
-		v = fallback.ajv.getSchema(`klaviyo#/components/schemas/${schemaName}`);
-		fallback.validators.set(schemaName, v);
-	}
-	if (v(body)) return [];
-	return (v.errors || []).map(
-		(e) =>
-			`${e.instancePath || '/'}: ${e.message}${e.params && e.params.additionalProperty ? ` (${e.params.additionalProperty})` : ''}`,
-	);
-}
-
-/** @returns {string[]} "pointer: message" strings */
-function schemaErrors(method, tpl, body) {
-	const key = `${method} ${tpl}`;
-	const schemaName = method === 'PATCH' && tpl === '/api/profiles/{id}' ? PATCH_PROFILE_SCHEMA : openapi.SCHEMA_BY_ENDPOINT[key];
-	if (!schemaName) return [];
-	if (!useFallback.has(key)) {
-		try {
-			return schemaName === PATCH_PROFILE_SCHEMA ? openapi.validate(schemaName, body) : openapi.validateRequest(method, tpl, body);
-		} catch (err) {
-			if (/unknown Klaviyo schema|spec not found/.test(String(err && err.message))) throw err;
-			useFallback.add(key); // schema does not compile in openapi.js; use the normalised copy
-		}
-	}
-	return fallbackValidate(schemaName, body);
-}
-
-/** ajv "pointer: message" strings → JSON:API error objects with source.pointer. */
-function toPointerErrors(messages) {
-	const seen = new Set();
-	const out = [];
-	for (const m of messages) {
-		const i = m.indexOf(': ');
-		let pointer = i >= 0 ? m.slice(0, i) : '/';
-		let msg = i >= 0 ? m.slice(i + 2) : m;
-		const req = /must have required property '([^']+)'/.exec(msg);
-		if (req) {
-			pointer = `${pointer === '/' ? '' : pointer}/${req[1]}`;
-			msg = 'This field is required.';
-		}
-		if (pointer === '') pointer = '/';
-		const k = `${pointer}|${msg}`;
-		if (seen.has(k)) continue;
-		seen.add(k);
-		out.push({ pointer, detail: msg });
-		if (out.length >= 10) break;
-	}
-	return out;
-}
-
-// Unknown attribute names: Klaviyo rejects them at runtime ("'x' is not a valid field for the
-// resource 'profile'.") although the published schema does not say additionalProperties: false.
-let specComponents;
-function specSchemas() {
-	if (!specComponents) specComponents = JSON.parse(fs.readFileSync(openapi.specPath(), 'utf8')).components.schemas;
-	return specComponents;
-}
-function deref(schema) {
-	let s = schema;
-	for (let i = 0; s && s.$ref && i < 10; i++) s = specSchemas()[s.$ref.split('/').pop()];
-	return s;
-}
-function unknownFields(schemaName, body) {
-	const errors = [];
-	const walk = (schema, value, pointer, resourceType, underAttributes) => {
-		const s = deref(schema);
-		if (!s || value === null || typeof value !== 'object') return;
-		if (Array.isArray(value)) {
-			if (s.items) value.forEach((v, i) => walk(s.items, v, `${pointer}/${i}`, resourceType, underAttributes));
-			return;
-		}
-		if (!s.properties || s.oneOf || s.anyOf || s.allOf || s.additionalProperties) return;
-		const type = typeof value.type === 'string' ? value.type : resourceType;
-		for (const [k, v] of Object.entries(value)) {
-			const sub = s.properties[k];
-			if (!sub) {
-				if (underAttributes && errors.length < 10)
-					errors.push({ pointer: `${pointer}/${k}`, detail: `'${k}' is not a valid field for the resource '${type}'.` });
-				continue;
-			}
-			walk(sub, v, `${pointer}/${k}`, type, underAttributes || k === 'attributes');
-		}
-	};
-	walk({ $ref: `#/components/schemas/${schemaName}` }, body, '', undefined, false);
-	return errors;
-}
-
 // Query parameters of GET endpoints, from the spec: the declared ones, enums of sparse fieldsets and
 // the filter fields/operators (x-klaviyo-filters).
 let specDoc;
@@ -227,14 +102,8 @@ const ROUTES = [
 let warmed = false;
 function warm() {
 	if (warmed) return;
-	for (const r of ROUTES) {
-		if (r.method === 'POST' || r.method === 'PATCH') {
-			schemaErrors(r.method, r.tpl, {});
-			const name = r.method === 'PATCH' ? PATCH_PROFILE_SCHEMA : openapi.SCHEMA_BY_ENDPOINT[`${r.method} ${r.tpl}`];
-			if (name) unknownFields(name, {});
-		}
-		openapi.rateLimitOf(r.method, r.tpl);
-	}
+	strict.warm();
+	for (const r of ROUTES) openapi.rateLimitOf(r.method, r.tpl);
 	warmed = true;
 }
 
@@ -538,22 +407,9 @@ function createFakeKlaviyo(options = {}) {
 		};
 	}
 
-	/** Runtime checks Klaviyo makes beyond the schema; returns JSON:API errors. */
-	function checkProfileAttrs(data, ptr, { requireIdentifier = true, extraIds = [] } = {}) {
-		const errors = [];
-		const attrs = (data && data.attributes) || {};
-		const has = (v) => v !== undefined && v !== null && v !== '';
-		if (requireIdentifier && !has(data && data.id) && !IDENTIFIERS.concat(extraIds).some((f) => has(attrs[f]))) {
-			const names = ['email', 'phone_number', 'external_id', ...extraIds].map((f) => `\`${f}\``).join(', ');
-			errors.push(invalid(`${ptr}/attributes`, `One of ${names}, or \`id\` is required to identify a profile.`));
-		}
-		if (has(attrs.email) && (typeof attrs.email !== 'string' || !EMAIL_RE.test(attrs.email.trim())))
-			errors.push(invalid(`${ptr}/attributes/email`, 'Invalid email address.'));
-		if (has(attrs.phone_number) && (typeof attrs.phone_number !== 'string' || !E164_RE.test(attrs.phone_number)))
-			errors.push(
-				invalid(`${ptr}/attributes/phone_number`, 'Invalid phone number format (Example of a valid phone number format: +12345678901)'),
-			);
-		return errors;
+	/** Klaviyo's run-time checks of one profile (strict.js); returns JSON:API errors. */
+	function checkProfileAttrs(data, ptr, options) {
+		return strict.checkProfile(data, ptr, options).map((e) => invalid(e.pointer, e.detail));
 	}
 
 	/** Upsert semantics of POST /api/profile-import. Throws HttpError (404/409). */
@@ -602,20 +458,6 @@ function createFakeKlaviyo(options = {}) {
 	}
 
 	// ---------------- events ----------------
-	function checkEventAttrs(attrs, ptr, profileData, profilePtr) {
-		const errors = checkProfileAttrs(profileData, profilePtr, { extraIds: ['anonymous_id', '_kx'] });
-		const name = attrs.metric && attrs.metric.data && attrs.metric.data.attributes && attrs.metric.data.attributes.name;
-		if (typeof name === 'string' && name.trim() === '') errors.push(invalid(`${ptr}/metric/data/attributes/name`, 'This field may not be blank.'));
-		if (attrs.time !== undefined && attrs.time !== null) {
-			const t = Date.parse(attrs.time);
-			if (Number.isNaN(t) || t < MIN_TIME || t > Date.now() + YEAR_MS)
-				errors.push(invalid(`${ptr}/time`, 'Time must be after 1990 and can only be up to 1 year in the future.'));
-		}
-		if (attrs.value !== undefined && attrs.value !== null && !Number.isFinite(attrs.value))
-			errors.push(invalid(`${ptr}/value`, 'A valid number is required.'));
-		return errors;
-	}
-
 	function recordEvent(attrs, profileData, source) {
 		const p = resolveEventProfile(profileData);
 		const metric = attrs.metric.data.attributes.name;
@@ -700,44 +542,22 @@ function createFakeKlaviyo(options = {}) {
 		postEvent(ctx) {
 			const attrs = ctx.body.data.attributes;
 			const profileData = attrs.profile.data;
-			const errors = checkEventAttrs(attrs, '/data/attributes', profileData, '/data/attributes/profile/data');
-			if (errors.length) throw new HttpError(400, errors);
+			// the body passed strict.js in the pipeline (schema, identifiers, phone, time, properties…)
 			recordEvent(attrs, profileData, 'events');
 			return { status: 202 };
 		},
 
 		postProfileImport(ctx) {
 			const data = ctx.body.data;
-			const errors = checkProfileAttrs(data, '/data');
-			if (errors.length) throw new HttpError(400, errors);
 			const { profile, created } = upsertProfile(data);
 			return { status: created ? 201 : 200, body: { data: publicProfile(profile, ctx.base), links: { self: `${ctx.base}/api/profile-import/` } } };
 		},
 
 		postEventBulk(ctx) {
 			const items = ctx.body.data.attributes['events-bulk-create'].data || [];
-			const base = '/data/attributes/events-bulk-create/data';
-			const errors = [];
+			// profiles, events and the 1 000-event cap were checked by strict.js in the pipeline
 			let total = 0;
-			items.forEach((it, i) => {
-				const a = it.attributes;
-				const evs = (a.events && a.events.data) || [];
-				total += evs.length;
-				errors.push(...checkProfileAttrs(a.profile.data, `${base}/${i}/attributes/profile/data`, { extraIds: ['anonymous_id', '_kx'] }));
-				evs.forEach((e, j) => {
-					const ea = e.attributes;
-					const name = ea.metric.data.attributes.name;
-					const ptr = `${base}/${i}/attributes/events/data/${j}/attributes`;
-					if (typeof name === 'string' && name.trim() === '') errors.push(invalid(`${ptr}/metric/data/attributes/name`, 'This field may not be blank.'));
-					if (ea.time !== undefined && ea.time !== null) {
-						const t = Date.parse(ea.time);
-						if (Number.isNaN(t) || t < MIN_TIME || t > Date.now() + YEAR_MS)
-							errors.push(invalid(`${ptr}/time`, 'Time must be after 1990 and can only be up to 1 year in the future.'));
-					}
-				});
-			});
-			if (total > MAX_BULK_EVENTS) errors.unshift(invalid(base, `A maximum of ${MAX_BULK_EVENTS} events may be created per request.`));
-			if (errors.length) throw new HttpError(400, errors.slice(0, 10));
+			for (const it of items) total += ((it.attributes.events && it.attributes.events.data) || []).length;
 			const job = addJob({ type: 'event-bulk-create-job', id: shortId(20), status: 'complete', total_count: total, created_at: nowIso(), stored: 0, duplicates: 0 });
 			for (const it of items) {
 				for (const e of it.attributes.events.data || []) {
@@ -841,12 +661,7 @@ function createFakeKlaviyo(options = {}) {
 			const attrs = data.attributes || {};
 			const has = (v) => v !== undefined && v !== null && v !== '';
 			const ids = ['id', 'email', 'phone_number'].filter((f) => has(f === 'id' ? data.id : attrs[f]));
-			if (ids.length !== 1)
-				throw new HttpError(400, [
-					invalid('/data/attributes/profile/data', 'Exactly one of `id`, `email`, or `phone_number` must be provided to identify the profile to delete.'),
-				]);
-			const errors = checkProfileAttrs(data, '/data/attributes/profile/data');
-			if (errors.length) throw new HttpError(400, errors);
+			// exactly one of them: checked by strict.js in the pipeline
 			const p = data.id ? st.profiles.get(data.id) : lookup(ids[0], attrs[ids[0]]);
 			let eventsDeleted = 0;
 			if (p) {
@@ -949,15 +764,7 @@ function createFakeKlaviyo(options = {}) {
 	function subscriptionJob(ctx, type, consent) {
 		const d = ctx.body.data;
 		const list = d.attributes.profiles.data || [];
-		const errors = [];
-		list.forEach((data, i) => {
-			const ptr = `/data/attributes/profiles/data/${i}`;
-			const a = data.attributes || {};
-			errors.push(...checkProfileAttrs(data, ptr, { requireIdentifier: false }));
-			if (!a.email && !a.phone_number && !data.id)
-				errors.push(invalid(`${ptr}/attributes`, 'One of `email` or `phone_number` is required.'));
-		});
-		if (errors.length) throw new HttpError(400, errors.slice(0, 10));
+		// every profile has the identifier its channel needs: checked by strict.js in the pipeline
 		const listId = d.relationships && d.relationships.list && d.relationships.list.data && d.relationships.list.data.id;
 		const t = nowIso();
 		for (const data of list) {
@@ -1324,10 +1131,9 @@ function createFakeKlaviyo(options = {}) {
 		if (!m || (opts.acceptKey && m[1] !== opts.acceptKey))
 			throw new HttpError(401, [errorObj(401, 'authentication_failed', 'Incorrect authentication credentials.', 'Incorrect authentication credentials.', { pointer: '/data/' })]);
 		// Revision
-		const rev = req.headers.revision;
-		if (!rev) throw new HttpError(400, [errorObj(400, 'invalid', 'Invalid input.', 'Missing `revision` header.', { parameter: 'revision' })]);
-		if (!REVISION_RE.test(rev))
-			throw new HttpError(400, [errorObj(400, 'invalid', 'Invalid input.', 'Invalid `revision` header (format: YYYY-MM-DD[.suffix]).', { parameter: 'revision' })]);
+		// only revisions Klaviyo has published (strict.js KNOWN_REVISIONS)
+		const revisionProblem = strict.revisionError(req.headers.revision);
+		if (revisionProblem) throw new HttpError(400, [errorObj(400, 'invalid', 'Invalid input.', revisionProblem, { parameter: 'revision' })]);
 		// Rate limit (every authenticated request counts, even ones rejected later)
 		if (opts.rateLimits) {
 			const lim = limiterFor(route);
@@ -1355,13 +1161,10 @@ function createFakeKlaviyo(options = {}) {
 			} catch (e) {
 				throw new HttpError(400, [errorObj(400, 'parse_error', 'Malformed request.', `JSON parse error - ${e.message}`)]);
 			}
-			const schemaErrs = toPointerErrors(schemaErrors(req.method, route.tpl, body));
-			if (schemaErrs.length) throw new HttpError(400, schemaErrs.map((e) => invalid(e.pointer, e.detail)));
-			if (opts.strictFields) {
-				const schemaName = route.tpl === '/api/profiles/{id}' ? PATCH_PROFILE_SCHEMA : openapi.SCHEMA_BY_ENDPOINT[`${route.method} ${route.tpl}`];
-				const extra = schemaName ? unknownFields(schemaName, body) : [];
-				if (extra.length) throw new HttpError(400, extra.map((e) => invalid(e.pointer, e.detail)));
-			}
+			// strict.js: schema, unknown attributes, identifiers, phones, sizes. A bulk import's bad
+			// profile (`item`) fails only that profile: the handler records it as an import error.
+			const problems = strict.checkRequest(req.method, route.tpl, body, { unknownAttributes: opts.strictFields }).filter((e) => e.item === undefined);
+			if (problems.length) throw new HttpError(400, problems.slice(0, 10).map((e) => invalid(e.pointer, e.detail)));
 		}
 		const base = `http://${req.headers.host || '127.0.0.1'}`;
 		return H[route.h]({ body, params, base, query: url.searchParams });

@@ -109,7 +109,7 @@ describe('ShopifyToKlaviyo node', () => {
 		expect(request.operation).toBe('profile.upsert');
 		expect(request.topic).toBe('customers/update');
 		expect(request.idempotencyKey).toBe('manual:customers/update:123456789');
-		expectValid([request]);
+		expectValid([request], { klaviyoRejects: ['phone_number'] });
 	});
 
 	it('bad input: the whole delivery leaves on Invalid with the field named; the execution does not fail and the other items are mapped', async () => {

@@ -99,6 +99,17 @@ describe('fake Klaviyo', () => {
 			expect(r.data.errors[0].source).toEqual({ parameter: 'revision' });
 		});
 
+		it('400 for a revision Klaviyo never published, or not date-shaped; 200 for a published one', async () => {
+			for (const revision of ['2026-07-16', '2099-01-15', 'latest', '2026-07-15.beta']) {
+				const r = await client.get('/api/accounts/', { headers: { revision } });
+				expect([revision, r.status]).toEqual([revision, 400]);
+				expect(r.data.errors[0].source).toEqual({ parameter: 'revision' });
+			}
+			for (const revision of ['2026-07-15', '2026-07-15.pre', '2024-10-15']) {
+				expect((await client.get('/api/accounts/', { headers: { revision } })).status).toBe(200);
+			}
+		});
+
 		it('200 JSON:API account', async () => {
 			const r = await client.get('/api/accounts/');
 			expect(r.status).toBe(200);
@@ -203,8 +214,35 @@ describe('fake Klaviyo', () => {
 			expect(pointers(r)).toEqual(['/data/attributes/profile/data/attributes/phone_number']);
 			const e = await client.post('/api/events/', event({}, { email: 'not-an-email' }));
 			expect(pointers(e)).toEqual(['/data/attributes/profile/data/attributes/email']);
-			const ok = await client.post('/api/events/', event({}, { phone_number: '+15551234567' }));
+			const ok = await client.post('/api/events/', event({}, { phone_number: '+14155552671' }));
 			expect(ok.status).toBe(202);
+		});
+
+		it('400 for an E.164-shaped phone that is no real number (libphonenumber), like Klaviyo', async () => {
+			for (const phone of ['+15551234567', '+1415555267', '+4412', '+999123456789', '+1 415 555 2671']) {
+				const r = await client.post('/api/events/', event({}, { email: 'ada@example.com', phone_number: phone }));
+				expect([phone, r.status, pointers(r)]).toEqual([phone, 400, ['/data/attributes/profile/data/attributes/phone_number']]);
+			}
+			for (const phone of ['+442079460958', '+33142685300', '+15005550006']) {
+				expect((await client.post('/api/events/', event({}, { phone_number: phone }))).status).toBe(202);
+			}
+		});
+
+		it('400 for an unknown attribute, more than 400 properties or a string above 100 KB', async () => {
+			const extra = await client.post('/api/events/', event({ OrderNumber: '#1' }));
+			expect(extra.status).toBe(400);
+			expect(pointers(extra)).toEqual(['/data/attributes/OrderNumber']);
+			expect(extra.data.errors[0].detail).toBe("'OrderNumber' is not a valid field for the resource 'event'.");
+			const many = Object.fromEntries(Array.from({ length: 401 }, (_, i) => [`p${i}`, i]));
+			const tooMany = await client.post('/api/events/', event({ properties: many }));
+			expect([tooMany.status, pointers(tooMany)]).toEqual([400, ['/data/attributes/properties']]);
+			const { p400: _dropped, ...four } = many;
+			expect((await client.post('/api/events/', event({ properties: four }))).status).toBe(202);
+			const big = await client.post('/api/events/', event({ properties: { Note: 'x'.repeat(100 * 1024 + 1) } }));
+			expect([big.status, pointers(big)]).toEqual([400, ['/data/attributes/properties/Note']]);
+			expect((await client.post('/api/events/', event({ properties: { Note: 'x'.repeat(100 * 1024) } }))).status).toBe(202);
+			const profileProps = await client.post('/api/profile-import/', profile({ email: 'ada@example.com', properties: many }));
+			expect([profileProps.status, pointers(profileProps)]).toEqual([400, ['/data/attributes/properties']]);
 		});
 	});
 
@@ -219,17 +257,17 @@ describe('fake Klaviyo', () => {
 			const u1 = await client.post('/api/profile-import/', profile({ email: 'ada@example.com', external_id: 'shopify-1' }));
 			expect(u1.status).toBe(200);
 			expect(u1.data.data.id).toBe(id);
-			const u2 = await client.post('/api/profile-import/', profile({ external_id: 'shopify-1', phone_number: '+15551234567' }));
+			const u2 = await client.post('/api/profile-import/', profile({ external_id: 'shopify-1', phone_number: '+14155552671' }));
 			expect(u2.status).toBe(200);
 			expect(u2.data.data.id).toBe(id);
-			const u3 = await client.post('/api/profile-import/', profile({ phone_number: '+15551234567', last_name: 'Lovelace' }));
+			const u3 = await client.post('/api/profile-import/', profile({ phone_number: '+14155552671', last_name: 'Lovelace' }));
 			expect(u3.data.data.id).toBe(id);
 			const u4 = await client.post('/api/profile-import/', profile({ properties: { vip: true } }, id));
 			expect(u4.status).toBe(200);
 			expect(u4.data.data.attributes).toMatchObject({
 				email: 'ada@example.com',
 				external_id: 'shopify-1',
-				phone_number: '+15551234567',
+				phone_number: '+14155552671',
 				last_name: 'Lovelace',
 				properties: { vip: true },
 			});
