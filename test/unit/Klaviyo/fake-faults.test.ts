@@ -44,12 +44,40 @@ describe('stored, but the answer was lost', () => {
 		expect(state.requests['POST /api/events']).toEqual({ [`lost-${afterStore}`]: 1, 202: 1 });
 	});
 
-	it('profile: answer lost → retried → the same profile is updated, not created twice', async () => {
-		klaviyo.setFaults([{ path: '/api/profile-import', afterStore: 'reset', count: 1 }]);
+	it.each([500, 'reset', 'timeout'])('profile: answer lost (%s) → retried → the same profile is updated, not created twice', async (afterStore) => {
+		klaviyo.setFaults([{ path: '/api/profile-import', afterStore, count: 1 }]);
 		const { ctx } = fakeContext({ credentials: { baseUrl: url } });
 		const r = await sendOperation(ctx, 'profile.upsert', profileBody({ first_name: 'Sarah' }), realSettings());
 		expect(r).toMatchObject({ ok: true, status: 200, attempts: 2 }); // 200: updated by the retry
 		expect(klaviyo.state.profiles).toHaveLength(1);
+		expect(klaviyo.state.profiles[0]).toMatchObject({ email: 'sarah@example.com', first_name: 'Sarah' });
+		expect(klaviyo.state.requests['POST /api/profile-import']).toEqual({ [`lost-${afterStore}`]: 1, 200: 1 });
+	});
+
+	it('bulk events: the job was stored but its answer lost → the retried job stores no event twice', async () => {
+		klaviyo.setFaults([{ path: '/api/event-bulk-create-jobs', afterStore: 500, count: 1 }]);
+		const { ctx } = fakeContext({ credentials: { baseUrl: url } });
+		const events = ['a', 'b', 'c'].map((id) => {
+			const body = eventBody({ uniqueId: `shopify:order:9:line:${id}`, metric: 'Ordered Product' });
+			const { profile, ...attributes } = body.data.attributes as Record<string, any>;
+			return { type: 'event', attributes, profile };
+		});
+		const job = {
+			data: {
+				type: 'event-bulk-create-job',
+				attributes: {
+					'events-bulk-create': {
+						data: [{ type: 'event-bulk-create', attributes: { profile: events[0].profile, events: { data: events.map(({ type, attributes }) => ({ type, attributes })) } } }],
+					},
+				},
+			},
+		};
+		const r = await sendOperation(ctx, 'bulk.createEvents', job, realSettings());
+		expect(r).toMatchObject({ ok: true, status: 202, attempts: 2 });
+		const state = klaviyo.state;
+		expect(state.events.map((e: any) => e.unique_id).sort()).toEqual(['shopify:order:9:line:a', 'shopify:order:9:line:b', 'shopify:order:9:line:c']);
+		expect(state.duplicatesDropped).toBe(3);
+		expect(state.requests['POST /api/event-bulk-create-jobs']).toEqual({ 'lost-500': 1, 202: 1 });
 	});
 });
 
