@@ -16,6 +16,10 @@ const { createFakeKlaviyo } = require('../../fake-klaviyo/server');
 
 const settings = { sleep: async () => {}, random: () => 0, timeoutMs: 5000 };
 
+// ~250 real HTTP requests to the fake, each body checked by the strict validator: more than jest's
+// default 5 s on a busy machine
+jest.setTimeout(30000);
+
 async function sendAll(klaviyo: any, options: Record<string, unknown>) {
 	const { ctx } = fakeContext({ credentials: { baseUrl: klaviyo.url } });
 	const requests = mapDelivery(delivery('orders/create', bigOrder(120)), options).requests;
