@@ -15,9 +15,15 @@ module.exports = {
 		'<rootDir>/test/unit/shared',
 	],
 	testMatch: ['**/*.test.ts', '**/*.test.js'],
-	// real-clock tests against the in-process fake Klaviyo cover the cores only incidentally and take
-	// seconds each: left out here (they run in npm test)
-	testPathIgnorePatterns: ['/node_modules/', '/test/unit/Klaviyo/fake-faults\\.test\\.ts$', '/test/unit/Klaviyo/big-order-fake\\.test\\.ts$'],
+	// The cores must be pinned down by their own tests: node-level tests (n8n contexts, nock, the
+	// in-process fake Klaviyo with a real clock) cover them only incidentally and cost seconds per
+	// mutant. They run in npm test, not here.
+	testPathIgnorePatterns: [
+		'/node_modules/',
+		'/test/unit/Klaviyo/(fake-faults|big-order-fake|node|transport|redact|importErrors|endpoints)\\.test\\.ts$',
+		'/test/unit/ShopifyToKlaviyo/node\\.test\\.ts$',
+		'/test/unit/ShopifyWebhookTrigger/(ShopifyWebhookTrigger\\.node|subscriptions)\\.test\\.ts$',
+	],
 	// instrumented code on a busy 2-core machine: the real-clock tests need more than jest's 5 s
 	testTimeout: 30000,
 	// type errors of a mutant are the TypeScript checker's job; ts-jest only transpiles here
