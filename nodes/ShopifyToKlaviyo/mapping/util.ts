@@ -41,20 +41,6 @@ export function str(value: unknown): string | undefined {
 }
 
 /**
- * Shopify ids are always treated as strings: our trigger delivers ids above 2^53 as strings,
- * small ids may still arrive as numbers.
- */
-export function idOf(value: unknown): string | undefined {
-	return str(value);
-}
-
-/** The first defined value. */
-export function firstOf<T>(...values: Array<T | undefined>): T | undefined {
-	for (const value of values) if (value !== undefined) return value;
-	return undefined;
-}
-
-/**
  * ISO 8601 with any offset → UTC without milliseconds, e.g.
  * "2023-01-01T10:30:00-05:00" → "2023-01-01T15:30:00Z" (Klaviyo truncates to the second anyway).
  * Absent → undefined (Klaviyo then uses the time it received the event); unparseable → MappingError.

@@ -142,3 +142,44 @@ describe('customers', () => {
 		expect(mapDelivery(delivery('customers/update', { id: 9, email: '', phone: '+14155552671' })).requests[0].notes).toBeUndefined();
 	});
 });
+
+describe('money limits and the delivery key', () => {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const money = require('../../../nodes/ShopifyToKlaviyo/mapping/money') as typeof import('../../../nodes/ShopifyToKlaviyo/mapping/money');
+
+	it('amounts beyond the safe integer range fail clearly instead of rounding', () => {
+		expect(() => money.toMinor('90071992547409.93', 2, 'orders/create', 'total_price')).toThrow('orders/create payload: total_price is too large');
+		expect(money.toMinor('90071992547409.91', 2, 't', 'f')).toBe(9007199254740991);
+		expect(() => money.sumMinor([Number.MAX_SAFE_INTEGER, 1])).toThrow('money total exceeds the safe integer range');
+		expect(money.sumMinor([Number.MAX_SAFE_INTEGER - 1, 1])).toBe(Number.MAX_SAFE_INTEGER);
+		expect(() => money.timesQuantity(Number.MAX_SAFE_INTEGER, 2)).toThrow('money total exceeds the safe integer range');
+		expect(money.timesQuantity(3, 4)).toBe(12);
+		expect(money.toMinorOptional(null, 2, 't', 'f')).toBeUndefined();
+		expect(money.toMinorOptional('', 2, 't', 'f')).toBeUndefined();
+		expect(money.toMinorOptional(undefined, 2, 't', 'f')).toBeUndefined();
+		expect(money.toMinorOptional('0.5', 2, 't', 'f')).toBe(50);
+		expect(money.toMinor(' -0.00 ', 2, 't', 'f')).toBe(0);
+		expect(money.toMinor('+1.5', 2, 't', 'f')).toBe(150);
+		expect(money.toMinor('1.004', 2, 't', 'f')).toBe(100);
+		expect(money.toMinor('2.', 2, 't', 'f')).toBe(200);
+		expect(money.currencyDecimals('jpy')).toBe(0);
+		expect(money.currencyDecimals('bhd')).toBe(3);
+		expect(money.currencyDecimals(undefined)).toBe(2);
+		expect(money.amount('1.239', 2, 't', 'f')).toBe(1.24);
+	});
+
+	it('idempotency key without one: shop, topic and event id, else webhook id, else placeholders', () => {
+		const order = { id: 1, email: 'a@example.com', total_price: '1.00', line_items: [] };
+		const key = (d: Record<string, unknown>) => mapDelivery({ topic: 'orders/create', payload: order, ...d }).requests[0].idempotencyKey;
+		expect(key({ shop: 's.myshopify.com', eventId: 'e', webhookId: 'w' })).toBe('s.myshopify.com:orders/create:e');
+		expect(key({ shop: 's.myshopify.com', webhookId: 'w' })).toBe('s.myshopify.com:orders/create:w');
+		expect(key({})).toBe('unknown-shop:orders/create:no-event-id');
+		expect(key({ idempotencyKey: 'given' })).toBe('given');
+		expect(mapDelivery({ topic: ' Orders/Create ', payload: order }).requests[0].topic).toBe('orders/create');
+		expect(mapDelivery({ topic: '', payload: order }).skipped?.reason).toBe(
+			'topic "(none)" is not mapped to Klaviyo (supported: checkouts/create, checkouts/update, customers/create, customers_email_marketing_consent/update, customers_marketing_consent/update, customers/redact, customers/update, orders/cancelled, orders/create, orders/fulfilled, orders/updated, refunds/create)',
+		);
+		expect(mapDelivery({ topic: 'orders/paid', payload: order }).skipped?.reason).toBe('orders/paid is not mapped to Klaviyo: the Placed Order event is sent from orders/create');
+		expect(() => mapDelivery({ topic: 'orders/create', payload: [] as unknown as Record<string, unknown> })).toThrow('orders/create payload: (body) is not a JSON object');
+	});
+});
