@@ -183,3 +183,41 @@ describe('money limits and the delivery key', () => {
 		expect(() => mapDelivery({ topic: 'orders/create', payload: [] as unknown as Record<string, unknown> })).toThrow('orders/create payload: (body) is not a JSON object');
 	});
 });
+
+describe('phone normalisation edges', () => {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { normalizePhone, firstValidPhone } = require('../../../nodes/ShopifyToKlaviyo/mapping/identity') as typeof import('../../../nodes/ShopifyToKlaviyo/mapping/identity');
+
+	it('numbers, blanks, country case, NANP shapes and the E.164 length bounds', () => {
+		expect(normalizePhone(4155552671, 'us')).toBe('+14155552671');
+		expect(normalizePhone('   ')).toBeUndefined();
+		expect(normalizePhone({})).toBeUndefined();
+		expect(normalizePhone('1155552671', 'US')).toBeUndefined(); // 10 digits must start 2-9
+		expect(normalizePhone('11155552671', 'US')).toBeUndefined(); // 11 digits: 1 then 2-9
+		expect(normalizePhone('14155552671', 'PR')).toBe('+14155552671');
+		expect(normalizePhone('415555267', 'US')).toBeUndefined();
+		expect(normalizePhone('+1234567')).toBeUndefined(); // 7 digits: too short
+		expect(normalizePhone('+12345678')).toBe('+12345678');
+		expect(normalizePhone('+123456789012345')).toBe('+123456789012345');
+		expect(normalizePhone('+1234567890123456')).toBeUndefined(); // 16 digits: too long
+		expect(normalizePhone('00 1 415 555 2671')).toBe('+14155552671');
+		expect(normalizePhone('+1 415/555.2671')).toBe('+14155552671');
+	});
+
+	it('firstValidPhone: skips empty candidates silently, notes each invalid one, stops at the first valid', () => {
+		const notes: string[] = [];
+		expect(
+			firstValidPhone(
+				[
+					{ field: 'phone', value: null },
+					{ field: 'customer.phone', value: '' },
+					{ field: 'billing_address.phone', value: 'call me' },
+					{ field: 'shipping_address.phone', value: '+442079460958' },
+					{ field: 'later', value: 'also bad' },
+				],
+				notes,
+			),
+		).toBe('+442079460958');
+		expect(notes).toEqual(['billing_address.phone is not a valid E.164 phone number; dropped']);
+	});
+});
