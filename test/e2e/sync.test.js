@@ -213,7 +213,7 @@ describe('sync workflow in real n8n', () => {
 		});
 	});
 
-	// the time-windowed 429 storm (every request in a window throttled) runs once, in main-storm.test.js
+	// the time-windowed 429 storm (every request in a window throttled) runs once, in storm.main.test.js
 	it('429s with Retry-After and intermittent 503s: every event exactly once, no retry before its Retry-After', async () => {
 		await faults([
 			{ path: '/api/events', status: 429, retryAfter: 1, count: 4 },

@@ -1,7 +1,7 @@
 'use strict';
 /**
  * A 429 storm in real n8n (main mode only: it takes a while, and the Klaviyo node's limiter is
- * per process, so one pass is what it shows; `main-*.test.js` files are left out of the queue pass).
+ * per process, so one pass is what it shows; `*.main.test.js` files are left out of the queue pass).
  *
  * Klaviyo answers 429 to EVERY request for a few seconds (a time-windowed fault, Retry-After = the
  * seconds left), while a burst of orders arrives at once. A client that retries earlier than
