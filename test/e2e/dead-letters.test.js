@@ -60,7 +60,7 @@ describe('dead letters of deliveries the mapper rejects (Invalid output)', () =>
 
 		// Shopify retries the same delivery (same event id): still one row
 		expect((await deliver('orders/create', order, { eventId })).status).toBe(200);
-		await settledExecutions(SYNC(), syncBefore + 2);
+		expect(await settledExecutions(SYNC(), syncBefore + 2)).toHaveLength(syncBefore + 2);
 		expect((await deadLetters()).filter((r) => r.idempotencyKey === idempotencyKey)).toHaveLength(1);
 
 		// replay without fixing: it fails again, with the new error, and sends nothing
@@ -110,6 +110,7 @@ describe('dead letters of deliveries the mapper rejects (Invalid output)', () =>
 		const before = (await deliveryExecutions()).length;
 		expect((await deliver('refunds/create', refund, { eventId: 'evt-refund-alone' })).status).toBe(200);
 		const ex = await settledExecutions(SYNC(), before + 1);
+		expect(ex).toHaveLength(before + 1);
 		expect(ex[0].status).toBe('success');
 		const full = await axios.get(`${stack().baseUrl}/api/v1/executions/${ex[0].id}`, { headers: apiHeaders(), params: { includeData: true } });
 		const runData = full.data.data.resultData.runData;
