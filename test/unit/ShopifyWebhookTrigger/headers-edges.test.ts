@@ -1,5 +1,4 @@
 import {
-	buildIdempotencyKey,
 	canonicalShopDomain,
 	getShopifyHeader,
 	readShopifyHeaders,
@@ -43,11 +42,6 @@ describe('Shopify headers: edges', () => {
 		// an inherited property is not a header
 		const inherited = Object.create({ 'x-shopify-topic': 'proto/topic' }) as Record<string, string>;
 		expect(getShopifyHeader(inherited, 'Topic')).toBeUndefined();
-	});
-
-	it('an idempotency key without event and webhook id ends with the separator', () => {
-		expect(buildIdempotencyKey({ shop: 's.myshopify.com', topic: 'orders/create' })).toBe('s.myshopify.com:orders/create:');
-		expect(buildIdempotencyKey({ shop: 's', topic: 't', eventId: undefined, webhookId: 'w' })).toBe('s:t:w');
 	});
 
 	it('canonical shop domain: scheme, path, case and spaces go; anything not a string is empty', () => {

@@ -1,4 +1,4 @@
-import { eventJobBody, planEventJobs, toBulkEvent } from '../../../nodes/shared/bulkEvents';
+import { eventJobBody, planEventJobs, toBulkEvent } from '../../../nodes/shared/klaviyoBodies';
 import { chunk, toBulkEntry } from '../../../nodes/Klaviyo/actions/bulk/chunk';
 
 /** The bulk-event wire format, exactly (mutation testing showed these branches untested). */

@@ -63,7 +63,9 @@ describe('blueprint: customer', () => {
 		expect(requests[0].topic).toBe('customers/create');
 		expect(requests[0].idempotencyKey).toBe('my-store.myshopify.com:customers/create:ev-1');
 		expect(requests[0].summary).not.toContain('customer@example.com');
-		expectValid(requests);
+		// the blueprint's phone +1 555 123 4567 has no real area code: Klaviyo answers 400 on exactly
+		// that field and the Klaviyo node resends the profile without it (transport tests)
+		expectValid(requests, { klaviyoRejects: ['phone_number'] });
 	});
 });
 
