@@ -236,7 +236,8 @@ describe('fake Klaviyo', () => {
 			const many = Object.fromEntries(Array.from({ length: 401 }, (_, i) => [`p${i}`, i]));
 			const tooMany = await client.post('/api/events/', event({ properties: many }));
 			expect([tooMany.status, pointers(tooMany)]).toEqual([400, ['/data/attributes/properties']]);
-			const { p400: _dropped, ...four } = many;
+			const four = { ...many };
+			delete four.p400;
 			expect((await client.post('/api/events/', event({ properties: four }))).status).toBe(202);
 			const big = await client.post('/api/events/', event({ properties: { Note: 'x'.repeat(100 * 1024 + 1) } }));
 			expect([big.status, pointers(big)]).toEqual([400, ['/data/attributes/properties/Note']]);
