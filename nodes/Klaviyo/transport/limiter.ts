@@ -161,6 +161,7 @@ export class EndpointLimiter {
 
 	private adoptAdvertisedWindows(limitHeader: string | undefined): void {
 		for (const { limit, windowS } of windowsOf(limitHeader)) {
+			if (!(limit >= 1)) continue; // an advertised window below one request is not a budget: ignored
 			if (windowS === 1) this.burst.shrinkTo(shareOf(limit, this.share));
 			else if (windowS === 60) this.steady.shrinkTo(shareOf(limit, this.share));
 		}
