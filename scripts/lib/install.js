@@ -24,7 +24,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const PACKAGE_NAME = require(path.join(ROOT, 'package.json')).name;
 const SYNC_FILE = 'shopify-to-klaviyo.json';
 const RECOVERY_FILE = 'shopify-to-klaviyo-recovery.json';
-const { DEAD_LETTER_TABLE, STATE_TABLE, tableNameClashes } = require('../../workflows/src/tables');
+const { DEAD_LETTER_TABLE, STATE_TABLE, SYNC_STATE_TABLE, tableNameClashes } = require('../../workflows/src/tables');
 
 function log(msg) {
 	process.stderr.write(`[install] ${msg}\n`);
@@ -165,21 +165,21 @@ async function setUpLikeAUser({ baseUrl, apiKey, userFolder, credentials, recove
 	try {
 		// the workflow checks this on publish too; saying it before importing spares a half set-up
 		const existing = await api('get', '/data-tables', undefined, { limit: 250 });
-		const clashes = tableNameClashes((existing.data || []).map((t) => t.name), [DEAD_LETTER_TABLE, STATE_TABLE]);
+		const clashes = tableNameClashes((existing.data || []).map((t) => t.name), [DEAD_LETTER_TABLE, STATE_TABLE, SYNC_STATE_TABLE]);
 		if (clashes.length) throw new Error(`rename these Data Tables first: ${clashes.join(', ')} — n8n selects a Data Table by name with a "contains" match, so the sync would read and write them instead of its own`);
 		const shopify = await ensureCredential(api, state, 'shopify', { type: 'shopifyWebhookApi', ...credentials.shopify });
 		const klaviyo = await ensureCredential(api, state, 'klaviyo', { type: 'klaviyoPrivateKeyApi', ...credentials.klaviyo });
 		const syncWorkflowId = await ensureWorkflow(api, state, SYNC_FILE, shippedWorkflow(userFolder, SYNC_FILE), { shopifyWebhookApi: shopify, klaviyoPrivateKeyApi: klaviyo });
-		const tables = await waitForTables(api, [DEAD_LETTER_TABLE, STATE_TABLE]);
+		const tables = await waitForTables(api, [DEAD_LETTER_TABLE, STATE_TABLE, SYNC_STATE_TABLE]);
 		let recoveryWorkflowId;
 		if (recovery) {
 			const n8nApi = await ensureCredential(api, state, 'n8nApi', { type: 'n8nApi', name: 'n8n API (crash recovery)', data: { apiKey, baseUrl: n8nApiBaseUrl } });
 			recoveryWorkflowId = await ensureWorkflow(api, state, RECOVERY_FILE, shippedWorkflow(userFolder, RECOVERY_FILE), { n8nApi });
 		}
-		return { syncWorkflowId, recoveryWorkflowId, tableId: tables[DEAD_LETTER_TABLE], stateTableId: tables[STATE_TABLE], credentials: state.credentials };
+		return { syncWorkflowId, recoveryWorkflowId, tableId: tables[DEAD_LETTER_TABLE], stateTableId: tables[STATE_TABLE], syncStateTableId: tables[SYNC_STATE_TABLE], credentials: state.credentials };
 	} finally {
 		fs.writeFileSync(stateFile, JSON.stringify(state, null, 2), { mode: 0o600 });
 	}
 }
 
-module.exports = { installLikeCommunityNodes, setUpLikeAUser, pickCredentials, shippedWorkflow, DEAD_LETTER_TABLE, STATE_TABLE, SYNC_FILE, RECOVERY_FILE };
+module.exports = { installLikeCommunityNodes, setUpLikeAUser, pickCredentials, shippedWorkflow, DEAD_LETTER_TABLE, STATE_TABLE, SYNC_STATE_TABLE, SYNC_FILE, RECOVERY_FILE };

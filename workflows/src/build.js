@@ -26,7 +26,7 @@ const CREDS = {
 	klaviyo: { klaviyoPrivateKeyApi: { id: 'pick-your-klaviyo-credential', name: 'Klaviyo account' } },
 	n8nApi: { n8nApi: { id: 'pick-your-n8n-api-credential', name: 'n8n account' } },
 };
-const { DEAD_LETTER_TABLE, STATE_TABLE, DEAD_LETTER_COLUMNS, STATE_COLUMNS, tableNameClashes } = require('./tables');
+const { DEAD_LETTER_TABLE, STATE_TABLE, SYNC_STATE_TABLE, DEAD_LETTER_COLUMNS, STATE_COLUMNS, SYNC_STATE_COLUMNS, tableNameClashes } = require('./tables');
 const table = (name) => ({ __rl: true, mode: 'name', value: name });
 
 function objectStateSource() {
@@ -46,7 +46,7 @@ const code = (name) => {
 	const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => l.match(/^\t*/)[0].length));
 	let js = lines.map((l) => l.slice(indent)).join('\n') + '\n';
 	if (js.includes('__OBJECT_STATE__')) js = js.replace('__OBJECT_STATE__', objectStateSource());
-	if (js.includes('__TABLE_NAMES__')) js = js.replace('__TABLE_NAMES__', JSON.stringify([DEAD_LETTER_TABLE, STATE_TABLE]));
+	if (js.includes('__TABLE_NAMES__')) js = js.replace('__TABLE_NAMES__', JSON.stringify([DEAD_LETTER_TABLE, STATE_TABLE, SYNC_STATE_TABLE]));
 	if (js.includes('__TABLE_NAME_CLASHES__')) js = js.replace('__TABLE_NAME_CLASHES__', tableNameClashes.toString());
 	return js;
 };
@@ -156,11 +156,126 @@ const sync = {
 		codeNode('Dead letters to save', 'dead-letters-to-save', [1300, 480]),
 		upsertLetters('Save dead letter', [1520, 480]),
 
-		sticky('Note: publish', '## On publish\nCreates the Data Tables **klaviyo_dead_letters** and **shopify_object_state** when they are missing (also when n8n starts), then checks that no other table\'s name contains theirs: n8n finds tables by name with a *contains* match, so rename such a table (e.g. a copy `klaviyo_dead_letters_backup`).', [-460, 1060], [560, 220], 7),
+		// ─── reconciliation and sync health (its own canvas region, right of the dead letters) ───────
+		sticky('Note: reconciliation', '## Reconciliation (every 15 min)\nWebhooks alone lose data (Shopify gives up after 8 failed tries; n8n may have been down). Every 15 minutes (edit the schedule) this asks Shopify for the orders and customers updated since the **checkpoint** (minus a 10 min overlap; Data Table `shopify_sync_state`, shared by all workers — set `checkpoint` to an ISO time to re-read from there). Objects whose current state is already in `shopify_object_state` (delivered live) are skipped: a quiet store costs 2 Shopify calls and **no** Klaviyo call. The rest run through **the same** mapper and Klaviyo nodes as the live sync (this workflow calls itself). The checkpoint advances only after that finished (every request accepted or kept as a dead letter).\n\n**Credential:** the Shopify credential needs an *Admin API Access Token* (read_orders, read_customers). Without one, disable this schedule.', [1900, -80], [620, 400], 6),
+		node('Reconcile every 15 min', 'n8n-nodes-base.scheduleTrigger', 1.2, [1960, 420], { rule: { interval: [{ field: 'minutes', minutesInterval: 15 }] } }),
+		node('Reconciliation settings', 'n8n-nodes-base.set', 3.4, [2180, 420], {
+			assignments: {
+				assignments: [
+					{ id: 'c0ffee00-0000-4000-8000-000000000001', name: 'deadLetterAlertMinutes', value: 60, type: 'number' },
+					{ id: 'c0ffee00-0000-4000-8000-000000000002', name: 'noDeliveryAlertMinutes', value: 60, type: 'number' },
+				],
+			},
+			options: {},
+		}),
+		createTable('Ensure sync-state table', SYNC_STATE_TABLE, SYNC_STATE_COLUMNS, [2400, 420]),
+		node('Sync state', 'n8n-nodes-base.dataTable', 1.1, [2620, 420], {
+			resource: 'row',
+			operation: 'get',
+			dataTableId: table(SYNC_STATE_TABLE),
+			...conditions([['name', 'eq', 'reconciliation']]),
+			returnAll: false,
+			limit: 1,
+			options: {},
+		}, { executeOnce: true, alwaysOutputData: true }),
+		codeNode('Reconciliation window', 'reconcile-window', [2840, 420]),
+		node('Changed in Shopify', `${PKG}.shopifyAdmin`, 1, [3060, 420], {
+			operation: 'getChanges',
+			resources: ['orders', 'customers'],
+			since: '={{ $json.since }}',
+			overlapMinutes: 10,
+			initialWindowMinutes: 60,
+		}, { credentials: CREDS.shopify, onError: 'continueErrorOutput' }),
+		node('States in the window', 'n8n-nodes-base.dataTable', 1.1, [3280, 420], {
+			resource: 'row',
+			operation: 'get',
+			dataTableId: table(STATE_TABLE),
+			...conditions([['objectUpdatedAtMs', 'gte', '={{ Date.parse($json.since) || 0 }}']]),
+			returnAll: true,
+			options: {},
+		}, { executeOnce: true, alwaysOutputData: true }),
+		node('Newest object states', 'n8n-nodes-base.dataTable', 1.1, [3500, 420], {
+			resource: 'row',
+			operation: 'get',
+			dataTableId: table(STATE_TABLE),
+			returnAll: false,
+			limit: 200,
+			orderBy: true,
+			orderByColumn: 'createdAt',
+			orderByDirection: 'DESC',
+			options: {},
+		}, { executeOnce: true, alwaysOutputData: true }),
+		node('Dead letters waiting', 'n8n-nodes-base.dataTable', 1.1, [3720, 420], {
+			resource: 'row',
+			operation: 'get',
+			dataTableId: table(DEAD_LETTER_TABLE),
+			...conditions([['status', 'eq', 'pending'], ['status', 'eq', 'failed'], ['status', 'eq', 'replay']], 'anyCondition'),
+			returnAll: false,
+			limit: 1000,
+			orderBy: true,
+			orderByColumn: 'createdAt',
+			orderByDirection: 'ASC',
+			options: {},
+		}, { executeOnce: true, alwaysOutputData: true }),
+		codeNode('Not applied yet', 'reconcile-candidates', [3940, 420], { alwaysOutputData: true }),
+		node('Earlier state of the object', 'n8n-nodes-base.dataTable', 1.1, [4160, 420], {
+			resource: 'row',
+			operation: 'get',
+			dataTableId: table(STATE_TABLE),
+			...conditions([['objectKey', 'eq', "={{ $json.objectKey || 'none' }}"]]),
+			returnAll: false,
+			limit: 1,
+			orderBy: true,
+			orderByColumn: 'objectUpdatedAtMs',
+			orderByDirection: 'DESC',
+			options: {},
+		}, { alwaysOutputData: true }),
+		codeNode('What reconciliation sends', 'reconcile-decide', [4380, 420]),
+		node('Missed anything?', 'n8n-nodes-base.if', 2.2, [4600, 420], {
+			conditions: {
+				options: { caseSensitive: true, leftValue: '', typeValidation: 'loose', version: 2 },
+				conditions: [{ id: 'has-missed', leftValue: '={{ $json.send }}', rightValue: true, operator: { type: 'boolean', operation: 'true', singleValue: true } }],
+				combinator: 'and',
+			},
+			options: {},
+		}),
+		node('Send through the sync', 'n8n-nodes-base.executeWorkflow', 1.2, [4820, 340], {
+			source: 'database',
+			workflowId: { __rl: true, mode: 'id', value: '={{ $workflow.id }}' },
+			mode: 'each',
+			options: { waitForSubWorkflow: true },
+		}, { onError: 'continueErrorOutput' }),
+		node('Objects this run sent', 'n8n-nodes-base.dataTable', 1.1, [5040, 300], {
+			resource: 'row',
+			operation: 'get',
+			dataTableId: table(STATE_TABLE),
+			...conditions([
+				['receivedAt', 'eq', "={{ $('What reconciliation sends').first().json.receivedAt }}"],
+				['idempotencyKey', 'like', ':reconciliation:'],
+			]),
+			returnAll: true,
+			options: {},
+		}, { executeOnce: true, alwaysOutputData: true }),
+		codeNode('Reconciliation result', 'reconcile-result', [5260, 420]),
+		codeNode('Reconciliation failed', 'reconcile-failed', [5260, 640]),
+		node('Save sync state', 'n8n-nodes-base.dataTable', 1.1, [5480, 520], {
+			resource: 'row',
+			operation: 'upsert',
+			dataTableId: table(SYNC_STATE_TABLE),
+			...conditions([['name', 'eq', 'reconciliation']]),
+			columns: { mappingMode: 'autoMapInputData', value: {}, matchingColumns: [], schema: [] },
+			options: {},
+		}),
+		codeNode('Sync alerts', 'sync-alerts', [5700, 520]),
+		sticky('Note: alerts', '## Sync health and alerts\nEach run writes the health figures to `shopify_sync_state` (last live delivery, last run and how many objects it had to send, dead letters waiting) and emits one item per alert on **Sync alert**:\n- `missed-by-live-path` — reconciliation sent objects the webhooks had not delivered;\n- `dead-letters-pending` — dead letters waiting longer than *deadLetterAlertMinutes*;\n- `no-live-deliveries` — no live delivery for *noDeliveryAlertMinutes* while Shopify shows newer orders;\n- `reconciliation-failed` — Shopify could not be read (the checkpoint stays).\nThresholds: *Reconciliation settings*.\n\n**To be told:** connect a **Slack** (Send Message, text `{{ $json.message }}`) or **Send Email** node (subject `{{ $json.subject }}`) to *Sync alert*.', [5660, -80], [520, 460], 3),
+		node('Sync alert', 'n8n-nodes-base.noOp', 1, [5920, 520]),
+
+		sticky('Note: publish', '## On publish\nCreates the Data Tables **klaviyo_dead_letters**, **shopify_object_state** and **shopify_sync_state** when they are missing (also when n8n starts), then checks that no other table\'s name contains theirs: n8n finds tables by name with a *contains* match, so rename such a table (e.g. a copy `klaviyo_dead_letters_backup`).', [-460, 1060], [560, 220], 7),
 		node('On publish or start', 'n8n-nodes-base.n8nTrigger', 1, [-360, 1300], { events: ['activate', 'init', 'update'] }),
 		// a failure here is explained by the name check that follows (n8n's by-name match is "contains")
 		createTable('Create dead-letter table', DEAD_LETTER_TABLE, DEAD_LETTER_COLUMNS, [-140, 1300], { onError: 'continueRegularOutput' }),
 		createTable('Create object-state table', STATE_TABLE, STATE_COLUMNS, [80, 1300], { onError: 'continueRegularOutput' }),
+		createTable('Create sync-state table', SYNC_STATE_TABLE, SYNC_STATE_COLUMNS, [190, 1460], { onError: 'continueRegularOutput' }),
 		node('Data tables of this project', 'n8n-nodes-base.dataTable', 1.1, [300, 1300], { resource: 'table', operation: 'list', returnAll: true, options: {} }, { executeOnce: true }),
 		codeNode('Check table names', 'check-table-names', [520, 1300]),
 
@@ -229,7 +344,7 @@ const sync = {
 		node('Delivery or request?', 'n8n-nodes-base.if', 2.2, [80, 2460], {
 			conditions: {
 				options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
-				conditions: [{ id: 'kind-is-request', leftValue: '={{ $json.letter.kind }}', rightValue: 'request', operator: { type: 'string', operation: 'equals' } }],
+				conditions: [{ id: 'kind-is-request', leftValue: '={{ ($json.letter || {}).kind }}', rightValue: 'request', operator: { type: 'string', operation: 'equals' } }],
 				combinator: 'and',
 			},
 			options: {},
@@ -251,7 +366,8 @@ const sync = {
 		'Dead letters to save': { main: [to('Save dead letter')] },
 		'On publish or start': { main: [to('Create dead-letter table')] },
 		'Create dead-letter table': { main: [to('Create object-state table')] },
-		'Create object-state table': { main: [to('Data tables of this project')] },
+		'Create object-state table': { main: [to('Create sync-state table')] },
+		'Create sync-state table': { main: [to('Data tables of this project')] },
 		'Data tables of this project': { main: [to('Check table names')] },
 		'Replay from the editor': { main: [to('Letters to replay')] },
 		'Letters to replay': { main: [to('Letters and their objects')] },
@@ -266,6 +382,26 @@ const sync = {
 		'Replay one letter': { main: [to('Rebuild delivery or request')] },
 		'Rebuild delivery or request': { main: [to('Delivery or request?')] },
 		'Delivery or request?': { main: [to(K), to(M)] },
+		'Reconcile every 15 min': { main: [to('Reconciliation settings')] },
+		'Reconciliation settings': { main: [to('Ensure sync-state table')] },
+		'Ensure sync-state table': { main: [to('Sync state')] },
+		'Sync state': { main: [to('Reconciliation window')] },
+		'Reconciliation window': { main: [to('Changed in Shopify')] },
+		// Deliveries (output 0) are read by the Code nodes; Summary (1) goes on; errors (2) are an alert
+		'Changed in Shopify': { main: [[], to('States in the window'), to('Reconciliation failed')] },
+		'States in the window': { main: [to('Newest object states')] },
+		'Newest object states': { main: [to('Dead letters waiting')] },
+		'Dead letters waiting': { main: [to('Not applied yet')] },
+		'Not applied yet': { main: [to('Earlier state of the object')] },
+		'Earlier state of the object': { main: [to('What reconciliation sends')] },
+		'What reconciliation sends': { main: [to('Missed anything?')] },
+		'Missed anything?': { main: [to('Send through the sync'), to('Reconciliation result')] },
+		'Send through the sync': { main: [to('Objects this run sent'), to('Reconciliation failed')] },
+		'Objects this run sent': { main: [to('Reconciliation result')] },
+		'Reconciliation result': { main: [to('Save sync state')] },
+		'Reconciliation failed': { main: [to('Save sync state')] },
+		'Save sync state': { main: [to('Sync alerts')] },
+		'Sync alerts': { main: [to('Sync alert')] },
 	},
 	pinData: {},
 	tags: [],

@@ -1,11 +1,13 @@
 'use strict';
 /**
- * The two Data Tables the shipped sync workflow creates on publish and finds by name — one place for
+ * The Data Tables the shipped sync workflow creates on publish and finds by name — one place for
  * their names and columns (the workflow build, the install steps, replay and tests read them here).
  * n8n reserves the column names id, createdAt and updatedAt.
  */
 const DEAD_LETTER_TABLE = 'klaviyo_dead_letters';
 const STATE_TABLE = 'shopify_object_state';
+/** Reconciliation's checkpoint and the sync's health figures: one row, name "reconciliation". */
+const SYNC_STATE_TABLE = 'shopify_sync_state';
 const DEAD_LETTER_COLUMNS = [
 	['letterId', 'string'],
 	['status', 'string'],
@@ -31,6 +33,23 @@ const STATE_COLUMNS = [
 	['receivedAt', 'string'],
 ];
 
+const SYNC_STATE_COLUMNS = [
+	['name', 'string'],
+	['checkpoint', 'string'],
+	['firstRunAt', 'string'],
+	['lastRunAt', 'string'],
+	['lastRunStatus', 'string'],
+	['lastRunError', 'string'],
+	['lastRunObjects', 'number'],
+	['lastRunSent', 'number'],
+	['lastRunShopifyCalls', 'number'],
+	['lastRunSeconds', 'number'],
+	['lastLiveDeliveryAt', 'string'],
+	['deadLettersWaiting', 'number'],
+	['oldestDeadLetterAt', 'string'],
+	['alerts', 'string'],
+];
+
 /**
  * Other tables n8n could pick instead of ours. n8n 2.41 finds a Data Table "by name" with a
  * case-insensitive contains match (SQL LIKE '%name%', "_" matching any character) and takes the most
@@ -47,4 +66,4 @@ function tableNameClashes(tableNames, ours) {
 	return clashes;
 }
 
-module.exports = { DEAD_LETTER_TABLE, STATE_TABLE, DEAD_LETTER_COLUMNS, STATE_COLUMNS, tableNameClashes };
+module.exports = { DEAD_LETTER_TABLE, STATE_TABLE, SYNC_STATE_TABLE, DEAD_LETTER_COLUMNS, STATE_COLUMNS, SYNC_STATE_COLUMNS, tableNameClashes };

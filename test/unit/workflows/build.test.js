@@ -82,10 +82,10 @@ describe('workflows/src/build.js', () => {
 			expect(n.parameters.dataTableId).toEqual({ __rl: true, mode: 'name', value: expect.any(String) });
 			selected.add(n.parameters.dataTableId.value);
 		}
-		expect([...selected].sort()).toEqual(['klaviyo_dead_letters', 'shopify_object_state']);
-		// both are created on publish
+		expect([...selected].sort()).toEqual(['klaviyo_dead_letters', 'shopify_object_state', 'shopify_sync_state']);
+		// all are created on publish
 		const created = tables.filter((n) => n.parameters.operation === 'create').map((n) => n.parameters.tableName);
-		expect(created).toEqual(expect.arrayContaining(['klaviyo_dead_letters', 'shopify_object_state']));
+		expect(created).toEqual(expect.arrayContaining(['klaviyo_dead_letters', 'shopify_object_state', 'shopify_sync_state']));
 	});
 
 	it('the recovery workflow: every n8n node uses the n8n API credential; its tables are selected by name too', () => {

@@ -42,7 +42,8 @@ function codeOf(nodeName) {
 /**
  * Runs Code node `nodeName`. `input`: the json of its input items; `nodes`: json items of the nodes
  * that ran in this execution ($(name).isExecuted true); `throwing`: node names whose $(name) throws
- * (n8n: a node that is not in the workflow / not connected); `env`: $env (undefined = n8n's default,
+ * (n8n: a node that is not in the workflow / not connected); a node with several outputs is given as
+ * { outputs: [[…], […]] }; `env`: $env (undefined = n8n's default,
  * access blocked). Returns the json of the output items.
  */
 function run(nodeName, { input = [], nodes = {}, throwing = [], execution = { id: '1000' }, env } = {}) {
@@ -51,11 +52,13 @@ function run(nodeName, { input = [], nodes = {}, throwing = [], execution = { id
 	const $ = (name) => {
 		if (throwing.includes(name)) throw new Error(`Referenced node doesn't exist: "${name}"`);
 		const ran = Object.prototype.hasOwnProperty.call(nodes, name);
-		const list = () => {
+		// a node with several outputs: { outputs: [[…output 0], [… output 1]] }, read with all(i) / first(i)
+		const list = (output = 0) => {
 			if (!ran) throw new Error(`Node "${name}" hasn't been executed`);
-			return items(nodes[name]);
+			const data = nodes[name];
+			return items(Array.isArray(data) ? data : data.outputs[output] || []);
 		};
-		return { isExecuted: ran, all: list, first: () => list()[0] };
+		return { isExecuted: ran, all: list, first: (output) => list(output)[0] };
 	};
 	const $env =
 		env ??
