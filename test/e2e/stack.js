@@ -20,6 +20,7 @@ const STATE_DIR = path.join(ROOT, '.e2e');
 const WEBHOOK_SECRET = 'e2e-shopify-signing-secret';
 const KLAVIYO_KEY = 'pk_e2e_0123456789abcdef';
 const SHOP = 'e2e-store.myshopify.com';
+const SHOPIFY_TOKEN = 'shpat_e2e_fake_shopify_token';
 
 function log(msg) {
 	process.stderr.write(`[stack] ${msg}\n`);
@@ -72,6 +73,8 @@ function mainEnv({ runtime, userFolder, port, extraEnv, n8nEnv }) {
  * @param {string} [o.name] state folder .e2e/<name>/ (n8n user folder, logs) and .e2e/<name>.json
  * @param {number} o.port n8n (main) port
  * @param {number} o.klaviyoPort fake Klaviyo port
+ * @param {number} [o.shopifyPort] the fake Shopify Admin GraphQL API (in this process) the reconciliation
+ *   reads (default port + 8)
  * @param {string[]} [o.klaviyoArgs] extra CLI flags for the fake
  * @param {object} [o.n8nEnv] extra env for n8n main and workers
  * @param {'main'|'queue'} [o.mode] 'queue': Redis + n8n main with EXECUTIONS_MODE=queue + `workers` n8n workers
@@ -107,6 +110,7 @@ async function startStack({
 	db = mode === 'queue' ? 'postgres' : 'sqlite',
 	postgresPort = port + 31,
 	klaviyoShare = mode === 'queue' ? workers : 1,
+	shopifyPort = port + 8,
 } = {}) {
 	const dir = path.join(STATE_DIR, name);
 	fs.rmSync(dir, { recursive: true, force: true });
@@ -131,6 +135,11 @@ async function startStack({
 		const klaviyo = await startFakeKlaviyo({ port: klaviyoPort, args: klaviyoArgs, logFile: path.join(dir, 'fake-klaviyo.log') });
 		started.push({ what: 'fake Klaviyo', stop: () => n8n.stopProcess(klaviyo.child, { timeoutMs: 5000 }) });
 		log(`fake Klaviyo on ${klaviyo.url}`);
+		const { createFakeShopify } = require('../fake-shopify/server');
+		const shopify = createFakeShopify({ accessToken: SHOPIFY_TOKEN, shop: SHOP });
+		await shopify.start(shopifyPort);
+		started.push({ what: 'fake Shopify', stop: () => shopify.stop() });
+		log(`fake Shopify on ${shopify.url}`);
 		let redis;
 		let extraEnv = {};
 		if (db === 'postgres') {
@@ -160,6 +169,8 @@ async function startStack({
 			KLAVIYO_PRIVATE_API_KEY: KLAVIYO_KEY,
 			KLAVIYO_API_URL: klaviyo.url,
 			KLAVIYO_PROCESSES_SHARING_LIMITS: String(klaviyoShare),
+			SHOPIFY_API_KEY: SHOPIFY_TOKEN,
+			SHOPIFY_API_URL: shopify.url,
 		};
 		// the README's steps, as npm start does them (scripts/lib/install.js): the package installed the
 		// way n8n's Community Nodes panel does, then (n8n running) credentials, workflow import, publish
@@ -189,7 +200,7 @@ async function startStack({
 		const baseUrl = `http://127.0.0.1:${port}`;
 		const setup = await provision({ baseUrl, userFolder, owner, credentials: workflows ? n8n.credentialsFromEnv(cfg) : undefined, recovery });
 		if (workflows) await n8n.waitReady(port, { child, webhookPath: 'shopify' });
-		const { apiKey, session, tableId, stateTableId, syncWorkflowId, recoveryWorkflowId, credentials } = setup;
+		const { apiKey, session, tableId, stateTableId, syncStateTableId, syncWorkflowId, recoveryWorkflowId, credentials } = setup;
 		const { cookie, browserId } = session;
 		log(`n8n ${mode === 'queue' ? `(queue mode, ${workerProcs.length} workers) ` : ''}ready on ${baseUrl} in ${Math.round((Date.now() - t0) / 1000)}s (log: ${path.relative(ROOT, logFile)})`);
 		const info = {
@@ -201,6 +212,8 @@ async function startStack({
 			apiKey,
 			tableId,
 			stateTableId,
+			syncStateTableId,
+			shopifyUrl: shopify.url,
 			syncWorkflowId,
 			recoveryWorkflowId,
 			credentials,
