@@ -9,7 +9,7 @@ const stack = () => readStackInfo(process.env.E2E_STACK || (process.env.E2E_MODE
 
 let eventCounter = 0;
 /** POST a Shopify delivery the way Shopify does (raw bytes, HMAC over them, the X-Shopify-* headers). */
-async function deliver(topic, payload, { secret, eventId, webhookId, headers = {}, raw, timeoutMs } = {}) {
+async function deliver(topic, payload, { secret, eventId, webhookId, headers = {}, raw, timeoutMs, url } = {}) {
 	const s = stack();
 	const body = raw !== undefined ? raw : typeof payload === 'string' ? payload : JSON.stringify(payload);
 	eventCounter += 1;
@@ -19,7 +19,7 @@ async function deliver(topic, payload, { secret, eventId, webhookId, headers = {
 		...headers,
 	};
 	for (const [k, v] of Object.entries(h)) if (v === undefined) delete h[k];
-	return axios.post(s.webhookUrl, body, { headers: h, validateStatus: () => true, transformRequest: [(d) => d], ...(timeoutMs ? { timeout: timeoutMs } : {}) });
+	return axios.post(url || s.webhookUrl, body, { headers: h, validateStatus: () => true, transformRequest: [(d) => d], ...(timeoutMs ? { timeout: timeoutMs } : {}) });
 }
 
 async function n8nApi(method, path, params) {
