@@ -216,7 +216,12 @@ export class ShopifyToKlaviyo implements INodeType {
 			const delivery = toDelivery(json, topicOverride, i);
 			// a replayed dead letter carries its letter: every output item keeps it, so the outcome is
 			// written to that letter
-			const letter = isRecord(json.letter) ? { letter: json.letter } : {};
+			// a backfill's delivery carries `backfill` (its run): its requests keep it, so the Klaviyo node
+			// sends them in bulk jobs with backfill: true
+			const letter = {
+				...(isRecord(json.letter) ? { letter: json.letter } : {}),
+				...(isRecord(json.backfill) ? { backfill: json.backfill } : {}),
+			};
 			try {
 				const options: MappingOptionsInput = {
 					lineItemEvents: this.getNodeParameter('lineItemEvents', i, true) as boolean,

@@ -5,7 +5,9 @@
  *   POST /admin/api/<version>/graphql.json   queries executed (graphql-js) against schema.graphql — the
  *                                            part of Shopify's documented schema the project reads
  *   GET  /__bulk/<n>.jsonl                   a bulk operation's result (JSONL, nested connections as
- *                                            lines with __parentId, as Shopify writes them)
+ *                                            lines with __parentId, as Shopify writes them); honours
+ *                                            `Range: bytes=a-b` (206 / 416) like the storage behind
+ *                                            Shopify's signed result URLs
  *   /__admin/…                               test controls: add orders/customers, summary, reset, config
  *
  * What it enforces, as Shopify documents it:
@@ -522,7 +524,19 @@ function createFakeShopify(options = {}) {
 		if (req.method === 'GET' && bulk) {
 			if (!bulkFiles.has(bulk[1])) return send(res, 404, 'not found', 'text/plain');
 			stats.bulkDownloads++;
-			return send(res, 200, bulkFiles.get(bulk[1]), 'application/jsonl');
+			// like the storage Shopify's signed URLs point at: byte ranges (206 / 416), else the whole file
+			const file = Buffer.from(bulkFiles.get(bulk[1]), 'utf8');
+			const range = /^bytes=(\d+)-(\d*)$/.exec(String(req.headers.range || ''));
+			if (!range) return send(res, 200, bulkFiles.get(bulk[1]), 'application/jsonl');
+			stats.bulkRangeRequests = (stats.bulkRangeRequests || 0) + 1;
+			const start = Number(range[1]);
+			const end = Math.min(range[2] === '' ? file.length - 1 : Number(range[2]), file.length - 1);
+			if (start >= file.length) {
+				res.writeHead(416, { 'content-range': `bytes */${file.length}` });
+				return res.end();
+			}
+			res.writeHead(206, { 'content-type': 'application/jsonl', 'content-range': `bytes ${start}-${end}/${file.length}`, 'content-length': end - start + 1 });
+			return res.end(file.subarray(start, end + 1));
 		}
 		if (url.pathname === '/__admin/summary') return send(res, 200, summary());
 		if (req.method === 'POST' && url.pathname === '/__admin/reset') {

@@ -235,7 +235,21 @@ export async function runPerItem(
 	const settings = getSettings(ctx);
 	const { secrets } = await credentialInfo(ctx);
 	const out = new OutputCollector(ctx, secrets);
-	await mapWithConcurrency(items, settings.concurrency, async (item, i) => {
+	await sendPerItem(ctx, items, items.map((_, i) => i), prepare, settings, out);
+	return out.finish();
+}
+
+/** The items at `indices`, one request each, with bounded concurrency; outcomes into `out`. */
+export async function sendPerItem(
+	ctx: IExecuteFunctions,
+	items: INodeExecutionData[],
+	indices: number[],
+	prepare: (itemIndex: number, item: INodeExecutionData) => PreparedRequest,
+	settings: NodeSettings,
+	out: OutputCollector,
+): Promise<void> {
+	await mapWithConcurrency(indices, settings.concurrency, async (i) => {
+		const item = items[i];
 		let prepared: PreparedRequest;
 		try {
 			prepared = prepare(i, item);
@@ -258,7 +272,6 @@ export async function runPerItem(
 			out.failure(i, deadLetter(prepared, result.error, result.attempts, result.notes));
 		}
 	});
-	return out.finish();
 }
 
 /** Parse a JSON parameter that may already be an object. */

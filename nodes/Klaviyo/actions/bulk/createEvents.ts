@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { KlaviyoOperation } from '../../../shared/contract';
 import { MAX_EVENTS_PER_BULK_JOB } from '../../transport/endpoints';
 import { sendOperation } from '../../transport/send';
+import type { NodeSettings, OutputCollector } from '../common';
 import { deadLetter, passthroughOf, resultItem } from '../common';
 import { notTheMappedRequest, prepareEach, sourceParameter, startBulkRun } from './input';
 import { buildEventBody, eventFields } from '../fields';
@@ -73,13 +74,34 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		entries.push(entry);
 	});
 
+	await sendEventJobs(this, items, entries, originals, perJob, settings, out, backfill);
+	return out.finish();
+}
+
+/**
+ * Send prepared bulk entries as event-bulk-create-jobs (≤ perJob events, never one unique_id twice in
+ * a job), one after another (the endpoint allows only 10/s, 150/min anyway). Each entry's input item
+ * gets the result of its job: success, or a dead letter carrying the item's own event, replayable
+ * through Mapped Request → Send — for a backfill (`backfill`) a one-event bulk job, so the replay keeps
+ * backfill: true (a single event would trigger flows). Used by Bulk → Create Events and by Send Mapped
+ * Request for backfill items.
+ */
+export async function sendEventJobs(
+	ctx: IExecuteFunctions,
+	items: INodeExecutionData[],
+	entries: BulkEventEntry[],
+	originals: Map<number, IDataObject>,
+	perJob: number,
+	settings: NodeSettings,
+	out: OutputCollector,
+	backfill = false,
+): Promise<void> {
 	const plan = planEventJobs(entries, perJob);
 	const operation: KlaviyoOperation = 'bulk.createEvents';
-	// Jobs go out one after another: the endpoint allows only 10/s, 150/min anyway.
 	for (let j = 0; j < plan.jobs.length; j++) {
 		const job = plan.jobs[j];
 		const body = eventJobBody(job);
-		const result = await sendOperation(this, operation, body, settings);
+		const result = await sendOperation(ctx, operation, body, settings);
 		const jobNote = `bulk job ${j + 1}/${plan.jobs.length} (${job.length} events)`;
 		for (const entry of job) {
 			const passthrough = passthroughOf(items[entry.index].json ?? {});
@@ -87,11 +109,12 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			if (result.ok) {
 				out.success(entry.index, resultItem({ operation, body, passthrough }, result, notes));
 			} else {
-				// Dead letter: the item's own single-event body, replayable through Mapped Request → Send.
 				out.failure(
 					entry.index,
 					deadLetter(
-						{ operation: 'event.create', body: originals.get(entry.index) ?? {}, passthrough },
+						backfill
+							? { operation, body: eventJobBody([entry]), passthrough }
+							: { operation: 'event.create', body: originals.get(entry.index) ?? {}, passthrough },
 						result.error,
 						result.attempts,
 						[...notes, ...result.notes],
@@ -100,5 +123,4 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			}
 		}
 	}
-	return out.finish();
 }

@@ -11,7 +11,7 @@ import type { ImportError } from './importErrors';
 import { attributeImportErrors, parseImportErrorsPage, singleProfilePointer } from './importErrors';
 import type { FailureInfo } from '../../transport/errors';
 import { fieldFromPointer } from '../../transport/errors';
-import type { NodeSettings } from '../common';
+import type { NodeSettings, OutputCollector } from '../common';
 import type { OperationOption } from '../Interfaces';
 
 /** Its entry in the resource's Operation list (router.ts shows the fields below only for it). */
@@ -164,6 +164,31 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		profiles.push({ index: i, resource: data });
 	});
 
+	await sendProfileJobs(this, items, profiles, { listId, perJob, wait, pollMs, maxPolls }, settings, out);
+	return out.finish();
+}
+
+export interface ProfileJobOptions {
+	listId: string;
+	perJob: number;
+	wait: boolean;
+	pollMs: number;
+	maxPolls: number;
+}
+
+/**
+ * Send profiles as profile-bulk-import-jobs (≤ perJob each) and, with `wait`, poll each job and
+ * dead-letter exactly the profiles its import errors name. Used by Bulk → Import Profiles and by Send
+ * Mapped Request for backfill items.
+ */
+export async function sendProfileJobs(
+	ctx: IExecuteFunctions,
+	items: INodeExecutionData[],
+	profiles: Array<{ index: number; resource: IDataObject }>,
+	{ listId, perJob, wait, pollMs, maxPolls }: ProfileJobOptions,
+	settings: NodeSettings,
+	out: OutputCollector,
+): Promise<void> {
 	const operation: KlaviyoOperation = 'bulk.importProfiles';
 	const jobs = chunk(profiles, perJob);
 	for (let j = 0; j < jobs.length; j++) {
@@ -172,7 +197,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			job.map((p) => p.resource),
 			listId,
 		) as IDataObject;
-		const result = await sendOperation(this, operation, body, settings);
+		const result = await sendOperation(ctx, operation, body, settings);
 		const notes = [`import job ${j + 1}/${jobs.length} (${job.length} profiles)`];
 		let finalResult = result;
 		let failedStatus: string | undefined;
@@ -193,7 +218,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 					totalWaitMs += pollMs;
 					polls++;
 					const poll = await sendRequest(
-						this,
+						ctx,
 						{
 							method: 'GET',
 							path: fillPath('/api/profile-bulk-import-jobs/{job_id}', { job_id: jobId }),
@@ -230,7 +255,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			// does (a replay of a profile that was imported is a harmless upsert).
 			const failedCount = Number(attrs.failed_count ?? 0);
 			if (!failedStatus && jobId && FINAL_STATUSES.has(status) && failedCount > 0) {
-				const fetched = await fetchImportErrors(this, jobId, settings);
+				const fetched = await fetchImportErrors(ctx, jobId, settings);
 				finalResult = {
 					...finalResult,
 					attempts: finalResult.attempts + fetched.attempts,
@@ -281,5 +306,4 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			);
 		}
 	}
-	return out.finish();
 }
