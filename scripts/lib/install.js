@@ -24,7 +24,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const PACKAGE_NAME = require(path.join(ROOT, 'package.json')).name;
 const SYNC_FILE = 'shopify-to-klaviyo.json';
 const RECOVERY_FILE = 'shopify-to-klaviyo-recovery.json';
-const { DEAD_LETTER_TABLE, STATE_TABLE, SYNC_STATE_TABLE, tableNameClashes } = require('../../workflows/src/tables');
+const { DEAD_LETTER_TABLE, STATE_TABLE, SYNC_STATE_TABLE, BACKFILL_TABLE, tableNameClashes } = require('../../workflows/src/tables');
 
 function log(msg) {
 	process.stderr.write(`[install] ${msg}\n`);
@@ -165,7 +165,7 @@ async function setUpLikeAUser({ baseUrl, apiKey, userFolder, credentials, recove
 	try {
 		// the workflow checks this on publish too; saying it before importing spares a half set-up
 		const existing = await api('get', '/data-tables', undefined, { limit: 250 });
-		const clashes = tableNameClashes((existing.data || []).map((t) => t.name), [DEAD_LETTER_TABLE, STATE_TABLE, SYNC_STATE_TABLE]);
+		const clashes = tableNameClashes((existing.data || []).map((t) => t.name), [DEAD_LETTER_TABLE, STATE_TABLE, SYNC_STATE_TABLE, BACKFILL_TABLE]);
 		if (clashes.length) throw new Error(`rename these Data Tables first: ${clashes.join(', ')} — n8n selects a Data Table by name with a "contains" match, so the sync would read and write them instead of its own`);
 		const shopify = await ensureCredential(api, state, 'shopify', { type: 'shopifyWebhookApi', ...credentials.shopify });
 		const klaviyo = await ensureCredential(api, state, 'klaviyo', { type: 'klaviyoPrivateKeyApi', ...credentials.klaviyo });

@@ -90,6 +90,9 @@ function mainEnv({ runtime, userFolder, port, extraEnv, n8nEnv }) {
  * @param {number} [o.postgresPort] port of that cluster (default port + 31, e.g. 5710 → 5741)
  * @param {number} [o.klaviyoShare] the Klaviyo credential's "Processes Sharing the Limits" (default: the
  *   number of workers in queue mode, 1 in main mode)
+ * @param {{url: string, token: string}} [o.shopify] a (fake) Shopify Admin API for the Shopify credential
+ *   (SHOPIFY_API_URL + Admin API token), e.g. test/fake-shopify started by the test; overrides the default
+ *   fake Shopify on shopifyPort (which is then not started)
  *
  * Queue mode, e.g. for a benchmark: `startStack({ name: 'bench-q', port: 5750, klaviyoPort: 5751, mode: 'queue', workers: 2 })`;
  * info.mode, info.workers ([{ index, pid, healthPort, logFile }]) and info.redisPort describe it.
@@ -111,6 +114,7 @@ async function startStack({
 	postgresPort = port + 31,
 	klaviyoShare = mode === 'queue' ? workers : 1,
 	shopifyPort = port + 8,
+	shopify: shopifyOption,
 } = {}) {
 	const dir = path.join(STATE_DIR, name);
 	fs.rmSync(dir, { recursive: true, force: true });
@@ -135,11 +139,17 @@ async function startStack({
 		const klaviyo = await startFakeKlaviyo({ port: klaviyoPort, args: klaviyoArgs, logFile: path.join(dir, 'fake-klaviyo.log') });
 		started.push({ what: 'fake Klaviyo', stop: () => n8n.stopProcess(klaviyo.child, { timeoutMs: 5000 }) });
 		log(`fake Klaviyo on ${klaviyo.url}`);
-		const { createFakeShopify } = require('../fake-shopify/server');
-		const shopify = createFakeShopify({ accessToken: SHOPIFY_TOKEN, shop: SHOP });
-		await shopify.start(shopifyPort);
-		started.push({ what: 'fake Shopify', stop: () => shopify.stop() });
-		log(`fake Shopify on ${shopify.url}`);
+		// the Shopify Admin API of the Shopify credential: the caller's (o.shopify, e.g. a fake the test
+		// started and fills) or, by default, a fake Shopify in this process on shopifyPort
+		let shopify = shopifyOption;
+		if (!shopify) {
+			const { createFakeShopify } = require('../fake-shopify/server');
+			const fake = createFakeShopify({ accessToken: SHOPIFY_TOKEN, shop: SHOP });
+			await fake.start(shopifyPort);
+			started.push({ what: 'fake Shopify', stop: () => fake.stop() });
+			log(`fake Shopify on ${fake.url}`);
+			shopify = { url: fake.url, token: SHOPIFY_TOKEN };
+		}
 		let redis;
 		let extraEnv = {};
 		if (db === 'postgres') {
@@ -169,7 +179,7 @@ async function startStack({
 			KLAVIYO_PRIVATE_API_KEY: KLAVIYO_KEY,
 			KLAVIYO_API_URL: klaviyo.url,
 			KLAVIYO_PROCESSES_SHARING_LIMITS: String(klaviyoShare),
-			SHOPIFY_API_KEY: SHOPIFY_TOKEN,
+			SHOPIFY_API_KEY: shopify.token,
 			SHOPIFY_API_URL: shopify.url,
 		};
 		// the README's steps, as npm start does them (scripts/lib/install.js): the package installed the

@@ -26,7 +26,17 @@ const CREDS = {
 	klaviyo: { klaviyoPrivateKeyApi: { id: 'pick-your-klaviyo-credential', name: 'Klaviyo account' } },
 	n8nApi: { n8nApi: { id: 'pick-your-n8n-api-credential', name: 'n8n account' } },
 };
-const { DEAD_LETTER_TABLE, STATE_TABLE, SYNC_STATE_TABLE, DEAD_LETTER_COLUMNS, STATE_COLUMNS, SYNC_STATE_COLUMNS, tableNameClashes } = require('./tables');
+const {
+	DEAD_LETTER_TABLE,
+	STATE_TABLE,
+	SYNC_STATE_TABLE,
+	BACKFILL_TABLE,
+	DEAD_LETTER_COLUMNS,
+	STATE_COLUMNS,
+	SYNC_STATE_COLUMNS,
+	BACKFILL_COLUMNS,
+	tableNameClashes,
+} = require('./tables');
 const table = (name) => ({ __rl: true, mode: 'name', value: name });
 
 function objectStateSource() {
@@ -46,7 +56,8 @@ const code = (name) => {
 	const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => l.match(/^\t*/)[0].length));
 	let js = lines.map((l) => l.slice(indent)).join('\n') + '\n';
 	if (js.includes('__OBJECT_STATE__')) js = js.replace('__OBJECT_STATE__', objectStateSource());
-	if (js.includes('__TABLE_NAMES__')) js = js.replace('__TABLE_NAMES__', JSON.stringify([DEAD_LETTER_TABLE, STATE_TABLE, SYNC_STATE_TABLE]));
+	if (js.includes('__TABLE_NAMES__')) js = js.replace('__TABLE_NAMES__', JSON.stringify([DEAD_LETTER_TABLE, STATE_TABLE, SYNC_STATE_TABLE, BACKFILL_TABLE]));
+	if (js.includes('__BACKFILL_COLUMNS__')) js = js.replace('__BACKFILL_COLUMNS__', JSON.stringify(BACKFILL_COLUMNS));
 	if (js.includes('__TABLE_NAME_CLASHES__')) js = js.replace('__TABLE_NAME_CLASHES__', tableNameClashes.toString());
 	return js;
 };
@@ -276,6 +287,7 @@ const sync = {
 		createTable('Create dead-letter table', DEAD_LETTER_TABLE, DEAD_LETTER_COLUMNS, [-140, 1300], { onError: 'continueRegularOutput' }),
 		createTable('Create object-state table', STATE_TABLE, STATE_COLUMNS, [80, 1300], { onError: 'continueRegularOutput' }),
 		createTable('Create sync-state table', SYNC_STATE_TABLE, SYNC_STATE_COLUMNS, [190, 1460], { onError: 'continueRegularOutput' }),
+		createTable('Create backfill table', BACKFILL_TABLE, BACKFILL_COLUMNS, [190, 1160], { onError: 'continueRegularOutput' }),
 		node('Data tables of this project', 'n8n-nodes-base.dataTable', 1.1, [300, 1300], { resource: 'table', operation: 'list', returnAll: true, options: {} }, { executeOnce: true }),
 		codeNode('Check table names', 'check-table-names', [520, 1300]),
 
@@ -349,6 +361,76 @@ const sync = {
 			},
 			options: {},
 		}),
+
+		// ─── backfill (history through Shopify bulk operations and Klaviyo bulk jobs) ─────────────
+		sticky('Note: backfill', '## Backfill: import history\n**From the editor:** set *since* / *until* in **Backfill range**, then *Execute workflow* on **Start backfill from the editor**. **From a terminal:** `npm run backfill -- --since 2025-01-01` (a `requested` row, picked up within 30 s).\n\nShopify bulk operations export the orders and customers (with consent) created in the range; each chunk of 1 000 objects runs through **the same** *Shopify to Klaviyo* and *Klaviyo* nodes as the live sync: same `unique_id`s (history overlapping live traffic is kept once), events in bulk jobs with `backfill: true` (no flows triggered), profiles in bulk import jobs, consent with `historical_import`. Failures become dead letters.\n\n**Progress:** Data table **shopify_backfill** (objects done / total, events, profiles, consent sent, errors). Each chunk is saved after it reached Klaviyo; if n8n stops, the run continues where it stopped (at start, or within 3 min).', [-460, 2700], [640, 420], 6),
+		node('Start backfill from the editor', 'n8n-nodes-base.manualTrigger', 1, [-360, 3200]),
+		node('Backfill range', 'n8n-nodes-base.set', 3.4, [-140, 3200], {
+			mode: 'manual',
+			assignments: {
+				assignments: [
+					{ id: 'backfill-since', name: 'since', value: '2025-01-01', type: 'string' },
+					{ id: 'backfill-until', name: 'until', value: '', type: 'string' },
+				],
+			},
+			options: {},
+		}),
+		node('Backfill, every 30 s', 'n8n-nodes-base.scheduleTrigger', 1.2, [-360, 3380], { rule: { interval: [{ field: 'seconds', secondsInterval: 30 }] } }),
+		node('On n8n start (backfill)', 'n8n-nodes-base.n8nTrigger', 1, [-360, 3560], { events: ['init'] }),
+		node('Backfill chunk?', 'n8n-nodes-base.if', 2.2, [-140, 2560], {
+			conditions: {
+				options: { caseSensitive: true, leftValue: '', typeValidation: 'loose', version: 2 },
+				conditions: [{ id: 'is-backfill-chunk', leftValue: '={{ $json.runId }}', rightValue: '', operator: { type: 'string', operation: 'exists', singleValue: true } }],
+				combinator: 'and',
+			},
+			options: {},
+		}),
+		createTable('Ensure backfill table', BACKFILL_TABLE, BACKFILL_COLUMNS, [80, 3380]),
+		node('Backfill runs', 'n8n-nodes-base.dataTable', 1.1, [300, 3380], {
+			resource: 'row',
+			operation: 'get',
+			dataTableId: table(BACKFILL_TABLE),
+			...conditions([['status', 'eq', 'requested'], ['status', 'eq', 'running']], 'anyCondition'),
+			returnAll: true,
+			options: {},
+		}, { executeOnce: true, alwaysOutputData: true }),
+		codeNode('Backfill run to continue', 'backfill-continue', [520, 3380]),
+		node('Claim backfill run', 'n8n-nodes-base.dataTable', 1.1, [740, 3380], {
+			resource: 'row',
+			operation: 'upsert',
+			dataTableId: table(BACKFILL_TABLE),
+			...conditions([['runId', 'eq', '={{ $json.runId }}']]),
+			columns: { mappingMode: 'autoMapInputData', value: {}, matchingColumns: [], schema: [] },
+			options: {},
+		}),
+		node('Read backfill chunk', `${PKG}.shopifyAdmin`, 1, [960, 3380], { operation: 'backfillChunk', resources: ['orders', 'customers'], chunkObjects: 1000 }, { credentials: CREDS.shopify, onError: 'continueRegularOutput' }),
+		codeNode('Backfill progress', 'backfill-progress', [1180, 3460]),
+		node('Save backfill progress', 'n8n-nodes-base.dataTable', 1.1, [1400, 3460], {
+			resource: 'row',
+			operation: 'upsert',
+			dataTableId: table(BACKFILL_TABLE),
+			...conditions([['runId', 'eq', '={{ $json.runId }}']]),
+			columns: { mappingMode: 'autoMapInputData', value: {}, matchingColumns: [], schema: [] },
+			options: {},
+		}),
+		node('More to read?', 'n8n-nodes-base.if', 2.2, [1620, 3460], {
+			conditions: {
+				options: { caseSensitive: true, leftValue: '', typeValidation: 'loose', version: 2 },
+				conditions: [
+					{ id: 'backfill-running', leftValue: '={{ $json.status }}', rightValue: 'running', operator: { type: 'string', operation: 'equals' } },
+					{ id: 'backfill-no-error', leftValue: '={{ $json.lastError }}', rightValue: '', operator: { type: 'string', operation: 'empty', singleValue: true } },
+				],
+				combinator: 'and',
+			},
+			options: {},
+		}),
+		// the next chunk in an execution of its own (memory stays one chunk's worth); not waited for
+		node('Next chunk', 'n8n-nodes-base.executeWorkflow', 1.2, [1840, 3440], {
+			source: 'database',
+			workflowId: { __rl: true, mode: 'id', value: '={{ $workflow.id }}' },
+			mode: 'once',
+			options: { waitForSubWorkflow: false },
+		}),
 	],
 	connections: {
 		[T]: { main: [to(M)] },
@@ -367,7 +449,8 @@ const sync = {
 		'On publish or start': { main: [to('Create dead-letter table')] },
 		'Create dead-letter table': { main: [to('Create object-state table')] },
 		'Create object-state table': { main: [to('Create sync-state table')] },
-		'Create sync-state table': { main: [to('Data tables of this project')] },
+		'Create sync-state table': { main: [to('Create backfill table')] },
+		'Create backfill table': { main: [to('Data tables of this project')] },
 		'Data tables of this project': { main: [to('Check table names')] },
 		'Replay from the editor': { main: [to('Letters to replay')] },
 		'Letters to replay': { main: [to('Letters and their objects')] },
@@ -379,7 +462,22 @@ const sync = {
 		'Not to replay?': { main: [to('Mark superseded or unreadable'), to('Mark replaying')] },
 		'Mark replaying': { main: [to('Replay each letter')] },
 		'Replay each letter': { main: [to('Mark replayed letters done'), to('Mark letter failed')] },
-		'Replay one letter': { main: [to('Rebuild delivery or request')] },
+		// this workflow calls itself for a dead letter to replay, or for the next chunk of a backfill
+		'Replay one letter': { main: [to('Backfill chunk?')] },
+		'Backfill chunk?': { main: [to('Ensure backfill table'), to('Rebuild delivery or request')] },
+		'Start backfill from the editor': { main: [to('Backfill range')] },
+		'Backfill range': { main: [to('Ensure backfill table')] },
+		'Backfill, every 30 s': { main: [to('Ensure backfill table')] },
+		'On n8n start (backfill)': { main: [to('Ensure backfill table')] },
+		'Ensure backfill table': { main: [to('Backfill runs')] },
+		'Backfill runs': { main: [to('Backfill run to continue')] },
+		'Backfill run to continue': { main: [to('Claim backfill run')] },
+		'Claim backfill run': { main: [to('Read backfill chunk')] },
+		// deliveries first (the mapper sits higher on the canvas: n8n finishes its branch first), then progress
+		'Read backfill chunk': { main: [to(M), to('Backfill progress')] },
+		'Backfill progress': { main: [to('Save backfill progress')] },
+		'Save backfill progress': { main: [to('More to read?')] },
+		'More to read?': { main: [to('Next chunk')] },
 		'Rebuild delivery or request': { main: [to('Delivery or request?')] },
 		'Delivery or request?': { main: [to(K), to(M)] },
 		'Reconcile every 15 min': { main: [to('Reconciliation settings')] },
@@ -456,7 +554,19 @@ function render(wf) {
 	return JSON.stringify(wf, null, 2) + '\n';
 }
 
-module.exports = { WORKFLOWS, render, DEAD_LETTER_TABLE, STATE_TABLE, DEAD_LETTER_COLUMNS, STATE_COLUMNS, CREDS };
+module.exports = {
+	WORKFLOWS,
+	render,
+	DEAD_LETTER_TABLE,
+	STATE_TABLE,
+	SYNC_STATE_TABLE,
+	BACKFILL_TABLE,
+	DEAD_LETTER_COLUMNS,
+	STATE_COLUMNS,
+	SYNC_STATE_COLUMNS,
+	BACKFILL_COLUMNS,
+	CREDS,
+};
 
 if (require.main === module) {
 	const outDir = path.join(__dirname, '..');
