@@ -107,7 +107,7 @@ test('a backfill lands every historical event once with backfill: true, survives
 	expect(events.every((e) => String(e.source).startsWith('bulk:'))).toBe(true);
 	const placed = events.filter((e) => e.metric === 'Placed Order').map((e) => e.unique_id);
 	expect(placed).toHaveLength(ORDERS);
-	const subscribed = state.profiles.filter((p) => p.subscriptions && p.subscriptions.email && p.subscriptions.email.marketing && p.subscriptions.email.marketing.consent === 'SUBSCRIBED');
+	const subscribed = state.profiles.filter((p) => p.subscriptions && p.subscriptions.email && p.subscriptions.email.consent === 'SUBSCRIBED');
 	expect(subscribed).toHaveLength(CUSTOMERS);
 
 	// a live re-delivery of a backfilled order: same unique_ids, nothing added

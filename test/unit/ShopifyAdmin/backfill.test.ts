@@ -4,6 +4,7 @@
  * with their parent, resumable from a saved state, and the same Klaviyo requests (unique_ids) as the
  * webhook of the same order.
  */
+import { sleep } from 'n8n-workflow';
 import { mapDelivery } from '../../../nodes/ShopifyToKlaviyo/mapping';
 import {
 	assemble,
@@ -73,7 +74,7 @@ describe('backfill through bulk operations', () => {
 		windowBytes: 2048,
 		...extra,
 	});
-	const noSleep = { sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, Math.min(ms, 10))) };
+	const noSleep = { sleep: async (ms: number) => await sleep(Math.min(ms, 10)) };
 
 	async function runAll(state: BackfillState, inp: BackfillInput, stopAfter = Infinity): Promise<{ state: BackfillState; deliveries: ReconciledDelivery[]; steps: number }> {
 		const deliveries: ReconciledDelivery[] = [];
