@@ -47,13 +47,16 @@ describe('workflows/src/build.js', () => {
 		}
 	});
 
-	it('the sync: no error workflow setting, one Error Trigger, one n8n Trigger, and no n8n API node', () => {
+	it('the sync: no error workflow setting, one Error Trigger, n8n Triggers for publish/start and the backfill\'s resume on start, and no n8n API node', () => {
 		const w = wf(SYNC);
 		// its own Error Trigger handles its crashes: an errorWorkflow setting would point at an id that
 		// does not exist where it is imported
 		expect(w.settings).not.toHaveProperty('errorWorkflow');
 		expect(ofType(w, 'n8n-nodes-base.errorTrigger')).toHaveLength(1);
-		expect(ofType(w, 'n8n-nodes-base.n8nTrigger')).toHaveLength(1);
+		expect(ofType(w, 'n8n-nodes-base.n8nTrigger').map((n) => [n.name, n.parameters.events])).toEqual([
+			['On publish or start', ['activate', 'init', 'update']],
+			['On n8n start (backfill)', ['init']],
+		]);
 		// n8n 2.41 refuses to publish a workflow with a node whose credential is missing: the sync must
 		// not need an n8n API credential
 		expect(ofType(w, 'n8n-nodes-base.n8n')).toEqual([]);
@@ -62,7 +65,7 @@ describe('workflows/src/build.js', () => {
 		expect(w.connections['Error Trigger'].main[0].map((c) => c.node)).toEqual(['Dead letter from crashed execution']);
 	});
 
-	it('the sync\'s Data Tables are selected by name: klaviyo_dead_letters and shopify_object_state', () => {
+	it('the sync\'s Data Tables are selected by name: klaviyo_dead_letters, shopify_object_state and shopify_backfill', () => {
 		const w = wf(SYNC);
 		const tables = ofType(w, 'n8n-nodes-base.dataTable');
 		expect(tables.length).toBeGreaterThan(0);
@@ -82,10 +85,10 @@ describe('workflows/src/build.js', () => {
 			expect(n.parameters.dataTableId).toEqual({ __rl: true, mode: 'name', value: expect.any(String) });
 			selected.add(n.parameters.dataTableId.value);
 		}
-		expect([...selected].sort()).toEqual(['klaviyo_dead_letters', 'shopify_object_state', 'shopify_sync_state']);
+		expect([...selected].sort()).toEqual(['klaviyo_dead_letters', 'shopify_backfill', 'shopify_object_state', 'shopify_sync_state']);
 		// all are created on publish
 		const created = tables.filter((n) => n.parameters.operation === 'create').map((n) => n.parameters.tableName);
-		expect(created).toEqual(expect.arrayContaining(['klaviyo_dead_letters', 'shopify_object_state', 'shopify_sync_state']));
+		expect(created).toEqual(expect.arrayContaining(['klaviyo_dead_letters', 'shopify_object_state', 'shopify_sync_state', 'shopify_backfill']));
 	});
 
 	it('the recovery workflow: every n8n node uses the n8n API credential; its tables are selected by name too', () => {

@@ -212,7 +212,7 @@ describe('Dead letters to save', () => {
 describe('Check table names (on publish)', () => {
 	it('passes when no other table\'s name matches ours the way n8n\'s by-name lookup does', () => {
 		const out = run('Check table names', { input: [{ name: 'klaviyo_dead_letters' }, { name: 'shopify_object_state' }, { name: 'dead_letters' }, { name: 'Customers' }, {}] });
-		expect(out).toEqual([{ tables: ['klaviyo_dead_letters', 'shopify_object_state', 'shopify_sync_state'], checked: 5 }]);
+		expect(out).toEqual([{ tables: ['klaviyo_dead_letters', 'shopify_object_state', 'shopify_sync_state', 'shopify_backfill'], checked: 5 }]);
 	});
 
 	it('fails naming every table n8n could pick instead of ours: contains, any case, "_" as a wildcard', () => {
