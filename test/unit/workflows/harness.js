@@ -43,7 +43,7 @@ function codeOf(nodeName) {
  * Runs Code node `nodeName`. `input`: the json of its input items; `nodes`: json items of the nodes
  * that ran in this execution ($(name).isExecuted true); `throwing`: node names whose $(name) throws
  * (n8n: a node that is not in the workflow / not connected); a node with several outputs is given as
- * { outputs: [[…], […]] }; `env`: $env (undefined = n8n's default,
+ * { outputs: [[…], […]] }, one that ran several times as { runs: [run 0, run 1, …] }; `env`: $env (undefined = n8n's default,
  * access blocked). Returns the json of the output items.
  */
 function run(nodeName, { input = [], nodes = {}, throwing = [], execution = { id: '1000' }, env } = {}) {
@@ -53,9 +53,14 @@ function run(nodeName, { input = [], nodes = {}, throwing = [], execution = { id
 		if (throwing.includes(name)) throw new Error(`Referenced node doesn't exist: "${name}"`);
 		const ran = Object.prototype.hasOwnProperty.call(nodes, name);
 		// a node with several outputs: { outputs: [[…output 0], [… output 1]] }, read with all(i) / first(i)
-		const list = (output = 0) => {
+		// a node that ran several times in the execution: { runs: [run 0, run 1, …] } (each as above),
+		// read with all(output, runIndex); a run that did not happen throws, as in n8n
+		const list = (output = 0, runIndex) => {
 			if (!ran) throw new Error(`Node "${name}" hasn't been executed`);
-			const data = nodes[name];
+			const runs = nodes[name] && Array.isArray(nodes[name].runs) ? nodes[name].runs : [nodes[name]];
+			const r = runIndex === undefined ? runs.length - 1 : runIndex;
+			if (r < 0 || r >= runs.length) throw new Error(`Run ${r} of node "${name}" not found`);
+			const data = runs[r];
 			return items(Array.isArray(data) ? data : data.outputs[output] || []);
 		};
 		return { isExecuted: ran, all: list, first: (output) => list(output)[0] };
